@@ -1,0 +1,5 @@
+"""The `acervo` command (placeholder until the CLI lands)."""
+
+
+def main() -> int:
+    return 0
