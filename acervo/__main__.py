@@ -1,0 +1,3 @@
+from acervo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""Configuration, read in one place: defaults < acervo.toml < ACERVO_* environment < CLI flags.
+
+Library code never reads the environment; the CLI and `create_app` pass settings down.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+CONFIG_FILE = "acervo.toml"
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    index_dir: Path = Path("index")
+    corpus_dirs: tuple[Path, ...] = (Path("corpus"),)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int | None = None  # extraction processes; None = number of cores
+    extract_timeout_s: float = 120.0  # per file
+    extract_memory_mb: int = 2048  # per extraction process (address space)
+    language: str = "es"  # default UI language
+
+    def with_overrides(self, **values: object) -> Config:
+        """Return a copy with the non-None values applied (CLI flags)."""
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+# (environment variable, field name)
+_ENV = {
+    "ACERVO_INDEX": "index_dir",
+    "ACERVO_CORPUS": "corpus_dirs",
+    "ACERVO_HOST": "host",
+    "ACERVO_PORT": "port",
+    "ACERVO_WORKERS": "workers",
+    "ACERVO_EXTRACT_TIMEOUT_S": "extract_timeout_s",
+    "ACERVO_EXTRACT_MEMORY_MB": "extract_memory_mb",
+    "ACERVO_LANGUAGE": "language",
+}
+
+
+def _coerce(name: str, raw: object) -> object:
+    """Turn a TOML or environment value into the field's type, with a clear error."""
+    try:
+        if name == "index_dir":
+            return Path(str(raw))
+        if name == "corpus_dirs":
+            items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
+            return tuple(Path(str(p)) for p in items if str(p))
+        if name in ("port", "workers", "extract_memory_mb"):
+            return int(raw)
+        if name == "extract_timeout_s":
+            return float(raw)
+        return str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"Valor no válido para {name}: {raw!r}") from exc
+
+
+def load_config(
+    config_file: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Config:
+    """Defaults, then `acervo.toml` ([acervo] table) if present, then ACERVO_* variables."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    path = config_file or Path(environ.get("ACERVO_CONFIG", CONFIG_FILE))
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("acervo", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: {exc}") from exc
+        known = {f.name for f in fields(Config)}
+        unknown = set(table) - known
+        if unknown:
+            raise ConfigError(f"{path}: claves desconocidas {sorted(unknown)}")
+        values.update({k: _coerce(k, v) for k, v in table.items()})
+    for var, name in _ENV.items():
+        if environ.get(var):
+            values[name] = _coerce(name, environ[var])
+    return Config(**values)

@@ -1,0 +1,46 @@
+"""Configuration precedence: defaults < acervo.toml < ACERVO_* < CLI flags."""
+
+from pathlib import Path
+
+import pytest
+
+from acervo.config import Config, ConfigError, load_config
+
+
+def test_defaults_when_nothing_is_set(tmp_path):
+    config = load_config(tmp_path / "absent.toml", environ={})
+    assert config == Config()
+    assert config.index_dir == Path("index")
+    assert config.corpus_dirs == (Path("corpus"),)
+
+
+def test_file_then_environment_then_flags(tmp_path):
+    toml = tmp_path / "acervo.toml"
+    toml.write_text('[acervo]\nindex_dir = "from-file"\nport = 9000\nworkers = 3\n')
+    config = load_config(toml, environ={"ACERVO_PORT": "9100", "ACERVO_CORPUS": "a:b"})
+    assert config.index_dir == Path("from-file")  # file beats default
+    assert config.port == 9100  # environment beats file
+    assert config.workers == 3
+    assert config.corpus_dirs == (Path("a"), Path("b"))
+    assert config.with_overrides(port=8080, workers=None).port == 8080  # flag beats environment
+    assert config.with_overrides(workers=None).workers == 3  # an absent flag changes nothing
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("[acervo]\nbogus = 1\n", "claves desconocidas"),
+        ("[acervo]\nport = 'abc'\n", "port"),
+        ("[acervo\n", "acervo.toml"),
+    ],
+)
+def test_bad_file_is_a_clear_error(tmp_path, text, message):
+    toml = tmp_path / "acervo.toml"
+    toml.write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(toml, environ={})
+
+
+def test_bad_environment_value_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="ACERVO|port"):
+        load_config(tmp_path / "absent.toml", environ={"ACERVO_PORT": "eighty"})
