@@ -1,0 +1,58 @@
+"""Extractor registry: one module per format, chosen by `detect_format`, never by extension.
+
+`extract(path, fmt)` returns an ExtractedText or raises a typed IngestError; formats that
+Acervo does not read are refused here with a reason naming the format.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from acervo.ingest.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    UnsupportedFormat,
+)
+from acervo.ingest.extractors import docx, html, odt, pdf, rtf, txt
+from acervo.ingest.models import ExtractedText
+
+EXTRACTORS: tuple[ModuleType, ...] = (pdf, docx, odt, rtf, html, txt)
+# Extensions of binary formats: a file named like one of them whose bytes are plain text is
+# not a mislabelled text file worth indexing but a damaged or substituted document.
+_BINARY_EXTENSIONS = {".pdf", ".docx", ".docm", ".doc", ".odt", ".rtf", ".xlsx", ".pptx"}
+_REFUSALS: dict[str, Exception] = {
+    "empty": EmptyDocument("Archivo vacío (0 bytes): no hay nada que indexar."),
+    "docm": UnsupportedFormat(
+        "Documento de Word con macros (.docm): no se indexa; guárdelo como .docx sin macros."
+    ),
+    "doc": UnsupportedFormat(
+        "Documento de Word antiguo (.doc, formato binario): guárdelo como .docx o PDF."
+    ),
+    "encrypted_ooxml": EncryptedDocument(
+        "Documento de Office protegido con contraseña: guárdelo sin contraseña para indexarlo."
+    ),
+    "zip": CorruptDocument(
+        "El archivo es un ZIP que no es un documento de Word ni ODT (o está dañado)."
+    ),
+    "unknown": UnsupportedFormat(
+        "Formato no reconocido: no es PDF, DOCX, ODT, RTF, HTML ni texto."
+    ),
+}
+
+
+def extract(path: Path, fmt: str) -> ExtractedText:
+    """Extract `path`, whose real format `fmt` came from `detect_format`."""
+    refusal = _REFUSALS.get(fmt)
+    if refusal is not None:
+        raise type(refusal)(*refusal.args)  # a fresh instance: no shared traceback
+    if fmt == "txt" and path.suffix.lower() in _BINARY_EXTENSIONS:
+        raise CorruptDocument(
+            f"El archivo se llama «{path.suffix}» pero contiene texto plano: "
+            "está dañado o mal nombrado."
+        )
+    for extractor in EXTRACTORS:
+        if extractor.can_handle(fmt):
+            return extractor.extract(path)
+    raise UnsupportedFormat(f"Formato «{fmt}» no admitido.")

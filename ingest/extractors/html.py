@@ -1,0 +1,83 @@
+"""HTML: visible text only (scripts, styles and templates dropped), <title> as a property.
+
+The stdlib parser only tokenises: nothing is executed or fetched. The charset comes from
+the BOM or <meta charset>, else UTF-8, else a guess (windows-1251 pages exist).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from acervo.ingest.extractors._text import decode_bytes
+from acervo.ingest.models import DocProperties, ExtractedText, Page
+from acervo.ingest.normalize import normalize_text
+
+FORMAT = "html"
+META_SNIFF_BYTES = 4096
+_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+# Only elements whose content is never shown; an unclosed one would hide the rest of the page,
+# so tags that HTML authors leave open (svg, iframe) are not in the list.
+_HIDDEN_TAGS = {"script", "style", "template"}
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+    "article", "header", "footer", "blockquote", "pre", "dt", "dd", "hr", "ul", "ol",
+}  # fmt: skip
+_CELL_TAGS = {"td", "th"}
+# Browsers close a script at "</script foo>"; html.parser only at "</script>", and would
+# swallow the rest of the page as script.
+_END_TAG_WITH_ATTRIBUTES = re.compile(r"</(script|style)\b[^>]*>", re.I)
+# Layout tables leave rows of bare cell separators; keep only separators between words.
+_EDGE_SEPARATORS = re.compile(r"^[ |]+|[ |]+$", re.M)
+
+
+def can_handle(fmt: str) -> bool:
+    return fmt == FORMAT
+
+
+def extract(path: Path) -> ExtractedText:
+    data = path.read_bytes()
+    declared = _META_CHARSET.search(data[:META_SNIFF_BYTES])
+    markup = decode_bytes(data, declared.group(1).decode("ascii") if declared else None)
+    parser = _TextCollector()
+    parser.feed(_END_TAG_WITH_ATTRIBUTES.sub(r"</\1>", markup))
+    parser.close()
+    title = normalize_text(" ".join(parser.title_parts))
+    body = _EDGE_SEPARATORS.sub("", normalize_text("".join(parser.body_parts)))
+    page = Page(1, normalize_text(body))
+    return ExtractedText(FORMAT, [page], DocProperties(title=title))
+
+
+class _TextCollector(HTMLParser):
+    """Collects the title and the visible text, with line breaks at block boundaries."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title_parts: list[str] = []
+        self.body_parts: list[str] = []
+        self._hidden_depth = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden_depth += 1
+        elif tag == "title":
+            self._in_title = True
+        if tag in _BLOCK_TAGS:
+            self.body_parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden_depth = max(0, self._hidden_depth - 1)
+        elif tag == "title":
+            self._in_title = False
+        if tag in _BLOCK_TAGS:
+            self.body_parts.append("\n")
+        elif tag in _CELL_TAGS:
+            self.body_parts.append(" | ")
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden_depth:
+            return
+        (self.title_parts if self._in_title else self.body_parts).append(data)
