@@ -73,6 +73,9 @@ class Metadata:
     language: str = ""  # ISO 639-1 ("es", "en", ...) or "" when unknown / low confidence
     doc_type: str = ""  # canonical type code from ingest/data/doc_types.csv
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    # For the administrator: sidecar values dropped because they are not in the vocabulary,
+    # sidecars that could not be read. Never shown as metadata.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from acervo.ingest.errors import CorruptDocument, DecompressionBomb
 from lxml import etree
+
+from acervo.ingest.errors import CorruptDocument, DecompressionBomb
 
 MAX_TOTAL_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_RATIO = 100  # uncompressed : compressed

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docx
+from docx.opc.exceptions import PackageNotFoundError
+from lxml import etree
+
 from acervo.ingest.errors import CorruptDocument
 from acervo.ingest.extractors._archive import element_text, open_checked_zip, read_member
 from acervo.ingest.models import DocProperties, ExtractedText, Page
 from acervo.ingest.normalize import normalize_text
-from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
 
 FORMAT = "docx"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

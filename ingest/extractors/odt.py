@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
 from acervo.ingest.errors import EncryptedDocument
 from acervo.ingest.extractors._archive import open_checked_zip, parse_xml, read_member
 from acervo.ingest.models import DocProperties, ExtractedText, Page
 from acervo.ingest.normalize import normalize_text
-from lxml import etree
 
 FORMAT = "odt"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"

@@ -16,10 +16,6 @@ import zlib
 from pathlib import Path
 
 import pypdfium2
-from acervo.ingest.errors import CorruptDocument, EncryptedDocument, NeedsOCR
-from acervo.ingest.extractors._flate import refuse_flate_bombs
-from acervo.ingest.models import DocProperties, ExtractedText, Page
-from acervo.ingest.normalize import normalize_text
 from pdfminer.converter import TextConverter
 from pdfminer.layout import LAParams
 from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
@@ -30,6 +26,11 @@ from pdfminer.pdfparser import PDFParser
 from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSException
 from pdfminer.utils import decode_text
+
+from acervo.ingest.errors import CorruptDocument, EncryptedDocument, NeedsOCR
+from acervo.ingest.extractors._flate import refuse_flate_bombs
+from acervo.ingest.models import DocProperties, ExtractedText, Page
+from acervo.ingest.normalize import normalize_text
 
 FORMAT = "pdf"
 MAX_CID_TOKEN_RATIO = 0.30

@@ -6,10 +6,11 @@ import codecs
 import re
 from pathlib import Path
 
+from striprtf.striprtf import rtf_to_text
+
 from acervo.ingest.errors import CorruptDocument
 from acervo.ingest.models import DocProperties, ExtractedText, Page
 from acervo.ingest.normalize import normalize_text
-from striprtf.striprtf import rtf_to_text
 
 FORMAT = "rtf"
 _CODEPAGE = re.compile(r"\\ansicpg(\d+)")

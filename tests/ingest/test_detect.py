@@ -7,8 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from acervo.ingest.detect import HEAD_BYTES, detect_format
 from docbuilders import write_docx, write_odt, write_pdf
+
+from acervo.ingest.detect import HEAD_BYTES, detect_format
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -7,6 +7,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from docbuilders import write_odt
+
 from acervo.ingest import extractors
 from acervo.ingest.errors import (
     CorruptDocument,
@@ -17,7 +19,6 @@ from acervo.ingest.errors import (
     UnsupportedFormat,
 )
 from acervo.ingest.extractors import docx, html, odt, pdf, rtf, txt
-from docbuilders import write_odt
 
 MB = 1024 * 1024
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from acervo.ingest.language import detect_language
 
 SPANISH = (

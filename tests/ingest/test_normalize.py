@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from acervo.ingest.normalize import normalize_text
 
 CASES = [

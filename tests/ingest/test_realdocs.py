@@ -10,6 +10,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from acervo.ingest.models import ExtractedText, ExtractionFailure, FailureKind
 from acervo.ingest.worker import extract_many
 

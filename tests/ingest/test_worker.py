@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from acervo.ingest import worker
 from acervo.ingest.errors import EncryptedDocument
 from acervo.ingest.models import Actor, ExtractedText, ExtractionFailure, FailureKind

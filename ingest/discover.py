@@ -1,0 +1,117 @@
+"""Find the documents under the corpus folders: files on disk -> SourceFile.
+
+The walk is sorted at every level, so two runs over the same folders yield the same files in the
+same order. A file that cannot be read is not dropped: it comes out as an ExtractionFailure in
+the same stream, so the run report names it. The caller separates the two with isinstance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from stat import S_ISREG
+
+from acervo.ingest.models import Actor, ExtractionFailure, FailureKind, SourceFile
+
+HASH_CHUNK_BYTES = 1024 * 1024
+SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
+FOLDER_MANIFEST = "_metadata.csv"
+# Word and LibreOffice leave "~$name.docx" / ".~lock" files beside open documents; they are
+# not studies, and failing on them would only add noise to the report.
+OFFICE_LOCK_PREFIX = "~$"
+
+Found = SourceFile | ExtractionFailure
+
+
+def discover(roots: Sequence[Path]) -> Iterator[Found]:
+    """Yield every candidate document under `roots` (sorted, hidden files and sidecars skipped).
+
+    Unreadable files, broken links and links that leave their root come out as failures.
+    A file reached twice (overlapping roots) is yielded once.
+    """
+    seen: set[Path] = set()
+    for root in roots:
+        root = Path(os.path.abspath(root))
+        for path in _walk(root, root.resolve(), frozenset()):
+            if path in seen:
+                continue
+            seen.add(path)
+            yield _source_file(path, root)
+
+
+def is_sidecar(name: str) -> bool:
+    """True for metadata files written by an administrator, which are not documents."""
+    return name == FOLDER_MANIFEST or name.lower().endswith(SIDECAR_SUFFIXES)
+
+
+def _skipped(name: str) -> bool:
+    return name.startswith(".") or name.startswith(OFFICE_LOCK_PREFIX) or is_sidecar(name)
+
+
+def _walk(folder: Path, real_root: Path, ancestors: frozenset[Path]) -> Iterator[Path]:
+    """Paths of the files under `folder`, sorted by name at each level.
+
+    `ancestors` holds the real paths of the folders above: a link back to one of them would
+    loop forever. A link to a sibling folder is walked: its files are copies, grouped later.
+    """
+    real = folder.resolve()
+    if real in ancestors:
+        return
+    ancestors = ancestors | {real}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        # An unreadable folder is reported like a file, so the administrator sees it.
+        yield folder
+        return
+    for entry in entries:
+        if _skipped(entry.name):
+            continue
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False) or (entry.is_symlink() and path.is_dir()):
+            if not entry.is_symlink() or path.resolve().is_relative_to(real_root):
+                yield from _walk(path, real_root, ancestors)
+            else:
+                yield path  # reported by _source_file as a link outside the root
+        else:
+            yield path
+
+
+def _source_file(path: Path, root: Path) -> Found:
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        return _unreadable(path, "Enlace a un lugar fuera de la carpeta del corpus; no se sigue")
+    if path.is_dir():
+        return _unreadable(path, "Carpeta que no se puede abrir")
+    try:
+        stat = path.stat()
+        # Opening a named pipe would block the run forever; devices and sockets are no better.
+        if not S_ISREG(stat.st_mode):
+            return _unreadable(path, "No es un archivo normal (tubería, dispositivo o socket)")
+        digest = _sha256(path)
+    except FileNotFoundError:
+        return _unreadable(path, "Enlace roto, o el archivo desapareció durante la lectura")
+    except OSError as err:
+        return _unreadable(path, f"No se puede leer el archivo ({err.strerror or err})")
+    return SourceFile(path=path, size=stat.st_size, mtime=stat.st_mtime, sha256=digest)
+
+
+def _sha256(path: Path) -> str:
+    """Hash in chunks: studies can be hundreds of megabytes and must not be read at once."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(HASH_CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _unreadable(path: Path, what: str) -> ExtractionFailure:
+    # FailureKind has no "unreadable"; ERROR with the administrator as actor puts it in the
+    # group of people who can fix permissions or links.
+    return ExtractionFailure(
+        path=str(path),
+        kind=FailureKind.ERROR,
+        reason=f"{what}: revise permisos y enlaces, o quítelo del corpus.",
+        actor=Actor.ADMINISTRATOR,
+    )

@@ -1,0 +1,547 @@
+"""Resolve a document's metadata from four sources, strongest first (DESIGN.md):
+
+1. sidecar: `<file>.meta.yaml|yml|json` or `<stem>.meta.yaml|yml|json` beside any copy of the
+   file, or a row of a `_metadata.csv` in its folder or an ancestor folder up to the root;
+2. folder convention `<ROOT>/<AGENCY>/<YEAR>/...` (joint folders such as `OIM_ACNUR` too);
+3. the document's own properties (title, author -> agencies, keywords -> topics, year);
+4. inference from the text (agencies and year on the first pages, topics over the whole text,
+   type from the title and first page, title from the first page, language from the body).
+
+Each field is taken whole from the strongest source that gives it, and its provenance says
+which one; a field no source gives stays empty with Provenance.NONE ("sin dato"). Agency, topic
+and type values are codes of `acervo.vocab`; a sidecar value outside the vocabulary is dropped
+with a note in `Metadata.notes`, so facets stay clean and the administrator learns why.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+
+import yaml
+
+from acervo import vocab
+from acervo.ingest.discover import FOLDER_MANIFEST, SIDECAR_SUFFIXES
+from acervo.ingest.language import detect_language
+from acervo.ingest.models import DocProperties, ExtractedText, Metadata, Page, Provenance
+
+FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type")
+YEAR_MIN, YEAR_MAX = 1990, 2100
+MANIFEST_FILE_KEYS = ("file", "archivo")
+
+# Inference limits. Front matter is capped in characters because a DOCX is a single "page".
+FRONT_PAGES = 2
+FRONT_CHARS = 6000
+# The type is named on the cover; further down, "under law" in a licence is no type.
+DOC_TYPE_CHARS = 800
+MAX_TITLE_CHARS = 200
+MIN_TITLE_LETTERS = 12
+MIN_TOPIC_HITS = 3
+# A topic must be frequent relative to the length too: a 300-page study that says "salud"
+# ten times is not about health.
+MIN_TOPIC_HITS_PER_1000_WORDS = 0.5
+MIN_TOPIC_SHARE_OF_TOP = 0.3
+MAX_INFERRED_TOPICS = 3
+LANGUAGE_SAMPLE_PAGES = 10
+LANGUAGE_CHARS_PER_PAGE = 1000
+
+# Sidecar keys in English or Spanish, folded; None means "known and deliberately ignored".
+KEY_ALIASES: Mapping[str, str | None] = {
+    "title": "title", "titulo": "title",
+    "agencies": "agencies", "agency": "agencies", "agencias": "agencies", "agencia": "agencies",
+    "topics": "topics", "topic": "topics", "temas": "topics", "tema": "topics",
+    "year": "year", "anio": "year", "ano": "year",
+    "language": "language", "lang": "language", "idioma": "language",
+    "doc type": "doc_type", "type": "doc_type", "tipo": "doc_type", "tipo documento": "doc_type",
+    "password": None, "contrasena": None, "file": None, "archivo": None,
+}  # fmt: skip
+LANGUAGE_NAMES: Mapping[str, str] = {
+    "espanol": "es", "castellano": "es", "spanish": "es",
+    "ingles": "en", "english": "en",
+    "portugues": "pt", "portuguese": "pt", "frances": "fr", "french": "fr",
+}  # fmt: skip
+VOCAB_KINDS = {"agencies": "agency", "topics": "topic", "doc_type": "doc_type"}
+VOCAB_UNKNOWN = {
+    "agency": "agencia desconocida",
+    "topic": "tema desconocido",
+    "doc_type": "tipo de documento desconocido",
+}
+# Words that join agency names in a folder name: "OIM y ACNUR", "UNHCR & IOM".
+NAME_CONNECTORS = frozenset({"y", "e", "and"})
+LIST_SEPARATORS = re.compile(r"\s*[;,|+]\s*")
+YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
+# Words near which a year is the publication year rather than a year the study talks about.
+PUBLICATION_CUES = re.compile(
+    r"©|copyright|publicad|publicacion|published|edicion|edition|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december",
+    re.IGNORECASE,
+)
+PUBLICATION_CUE_BONUS = 2
+PUBLICATION_CUE_WINDOW_CHARS = 40
+# Titles that document properties carry by accident: the editor's default, a file name.
+JUNK_TITLE = re.compile(
+    r"^(untitled|sin titulo|documento ?\d*|document ?\d*|presentacion de powerpoint|titulo)$"
+    r"|\.(docx?|pdf|odt|rtf)$|^microsoft word"
+)
+
+# Lines that open a first page without being its title: numbered or generic section headings.
+NOT_A_TITLE = re.compile(
+    r"^\d{1,2}(\.\d+)*[.)]?\s"
+    r"|^((indice|tabla)( de contenidos?)?|contenidos?|resumen( ejecutivo)?|abstract|presentacion|"
+    r"introduccion|agradecimientos|prologo|table of contents|executive summary|foreword)\W*$"
+)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """What one source says: only the fields it gives, and notes about values it rejected."""
+
+    source: Provenance
+    values: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+def resolve_metadata(
+    source_paths: Sequence[Path], text: ExtractedText, roots: Sequence[Path]
+) -> Metadata:
+    """Metadata of one document whose copies are `source_paths`, under the corpus `roots`.
+
+    The first path in sort order decides the folder convention; a sidecar beside any copy
+    counts (the first copy's wins field by field).
+    """
+    paths = sorted(Path(p) for p in source_paths)
+    strong = (
+        sidecar_layer(paths, roots),
+        folder_layer(paths[0], roots),
+        properties_layer(text.properties),
+    )
+    given = merge_layers(strong)
+    missing = {name for name in FIELDS if given.provenance[name] is Provenance.NONE}
+    return merge_layers((*strong, inferred_layer(text.pages, given.title, missing)))
+
+
+def merge_layers(layers: Sequence[Layer]) -> Metadata:
+    """Per field, the value of the first layer that gives it; provenance records which."""
+    values: dict[str, object] = {}
+    provenance: dict[str, Provenance] = {}
+    for name in FIELDS:
+        layer = next((layer for layer in layers if name in layer.values), None)
+        provenance[name] = layer.source if layer else Provenance.NONE
+        if layer:
+            values[name] = layer.values[name]
+    notes = tuple(dict.fromkeys(note for layer in layers for note in layer.notes))
+    return Metadata(**values, provenance=provenance, notes=notes)  # type: ignore[arg-type]
+
+
+# --- 1. sidecars ---------------------------------------------------------------------------
+
+
+def sidecar_layer(paths: Sequence[Path], roots: Sequence[Path]) -> Layer:
+    """Sidecars of every copy: per-file sidecars before folder manifests, first copy first."""
+    records: list[Layer] = []
+    for path in paths:
+        records.extend(_file_sidecars(path))
+        records.extend(_manifest_rows(path, roots))
+    merged = merge_layers(records)
+    values = {
+        name: getattr(merged, name)
+        for name in FIELDS
+        if merged.provenance[name] is Provenance.SIDECAR
+    }
+    return Layer(Provenance.SIDECAR, values, merged.notes)
+
+
+def _file_sidecars(path: Path) -> Iterable[Layer]:
+    names = dict.fromkeys(base + suffix for base in (path.name, path.stem)
+                          for suffix in SIDECAR_SUFFIXES)  # fmt: skip
+    for name in names:
+        sidecar = path.with_name(name)
+        if sidecar.is_file():
+            yield _read_sidecar(sidecar)
+
+
+def _read_sidecar(sidecar: Path) -> Layer:
+    try:
+        text = sidecar.read_text(encoding="utf-8-sig")
+        data = json.loads(text) if sidecar.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
+        return _note_only(f"{sidecar}: no se pudo leer ({_first_line(err)}); se ignora.")
+    if data is None:
+        return Layer(Provenance.SIDECAR)
+    if not isinstance(data, Mapping):
+        return _note_only(f"{sidecar}: se esperaba un diccionario de campos; se ignora.")
+    return parse_record(data, where=str(sidecar))
+
+
+def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
+    """Rows about `path` in `_metadata.csv` files from its folder up to its root, nearest first."""
+    root = _root_of(path, roots)
+    folder = path.parent
+    while True:
+        manifest = folder / FOLDER_MANIFEST
+        if manifest.is_file():
+            stat = manifest.stat()
+            rows, notes = _read_manifest(manifest, stat.st_mtime_ns, stat.st_size)
+            key = _manifest_key(path.relative_to(folder).as_posix())
+            if key in rows:
+                yield parse_record(rows[key], where=f"{manifest} ({key})")
+            if notes:
+                yield Layer(Provenance.SIDECAR, notes=notes)
+        if root is None or folder == root or folder.parent == folder:
+            return
+        folder = folder.parent
+
+
+@lru_cache(maxsize=64)
+def _read_manifest(
+    manifest: Path, _mtime_ns: int, _size: int
+) -> tuple[dict[str, dict[str, str]], tuple[str, ...]]:
+    """Rows keyed by file name; cached (keyed on mtime and size) since every file asks."""
+    try:
+        rows = _manifest_table(_decode(manifest.read_bytes()))
+    except (OSError, csv.Error) as err:
+        return {}, (f"{manifest}: no se pudo leer ({_first_line(err)}); se ignora.",)
+    if not rows:
+        return {}, (f"{manifest}: no tiene una columna 'file' con nombres de archivo.",)
+    return rows, ()
+
+
+def _manifest_table(text: str) -> dict[str, dict[str, str]]:
+    header = text.partition("\n")[0]
+    # Excel in a Spanish locale writes ";"-separated CSV.
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    rows: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
+        # Extra cells beyond the header come under the key None: not a field.
+        cells = {key: value for key, value in row.items() if key}
+        name = next((v for k, v in cells.items() if vocab.fold(k) in MANIFEST_FILE_KEYS), "")
+        if name:
+            rows[_manifest_key(name)] = cells
+    return rows
+
+
+def _decode(raw: bytes) -> str:
+    # Excel on Windows saves "CSV" in cp1252 unless told otherwise.
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _manifest_key(name: str) -> str:
+    # macOS stores names decomposed (NFD); administrators type them composed.
+    return unicodedata.normalize("NFC", name.strip().replace("\\", "/")).casefold()
+
+
+def parse_record(record: Mapping[object, object], where: str) -> Layer:
+    """Validate one sidecar record (YAML/JSON mapping or CSV row) into a SIDECAR layer."""
+    values: dict[str, object] = {}
+    notes: list[str] = []
+    for raw_key, raw_value in record.items():
+        key = KEY_ALIASES.get(vocab.fold(str(raw_key)), "")
+        if key == "":
+            notes.append(f"{where}: campo desconocido «{raw_key}», se ignora.")
+        elif key is not None and not _is_blank(raw_value) and key not in values:
+            value = _parse_value(key, raw_value, where, notes)
+            if value not in (None, "", ()):
+                values[key] = value
+    return Layer(Provenance.SIDECAR, values, tuple(notes))
+
+
+def _parse_value(key: str, value: object, where: str, notes: list[str]) -> object:
+    if key == "title":
+        return " ".join(str(value).split())
+    if key in ("agencies", "topics"):
+        return vocab_codes(VOCAB_KINDS[key], value, where, notes)
+    if key == "doc_type":
+        codes = vocab_codes("doc_type", value, where, notes)
+        return codes[0] if codes else None
+    parse = _parse_year if key == "year" else _parse_language
+    parsed = parse(value)
+    if parsed is None:
+        notes.append(f"{where}: valor no válido para {key}: «{value}», se ignora.")
+    return parsed
+
+
+def vocab_codes(kind: str, value: object, where: str, notes: list[str]) -> tuple[str, ...]:
+    """Codes for a list or a `;`-separated string of names; unknown names become notes."""
+    codes: list[str] = []
+    for name in _names(kind, value):
+        code = vocab.resolve(kind, name)
+        if code is None:
+            notes.append(f"{where}: {VOCAB_UNKNOWN[kind]} «{name}», se descarta.")
+        elif code not in codes:
+            codes.append(code)
+    return tuple(codes)
+
+
+def _names(kind: str, value: object) -> list[str]:
+    items = value if isinstance(value, list | tuple) else [value]
+    names: list[str] = []
+    for item in map(str, items):
+        # Whole first: "Agua, saneamiento e higiene (WASH)" is one topic despite its comma.
+        whole = item.strip()
+        split = [] if vocab.resolve(kind, whole) else LIST_SEPARATORS.split(whole)
+        names.extend(part for part in split or [whole] if part)
+    return names
+
+
+def _parse_year(value: object) -> int | None:
+    if isinstance(value, dt.date):  # YAML reads 2020-05-01 as a date
+        return value.year
+    text = str(value).strip()
+    if isinstance(value, bool) or not re.fullmatch(r"\d{4}", text):
+        return None
+    year = int(text)
+    return year if YEAR_MIN <= year <= YEAR_MAX else None
+
+
+def _parse_language(value: object) -> str | None:
+    name = vocab.fold(str(value))
+    # "es", or a regional tag such as "es-EC" (folded to "es ec")
+    if code := re.fullmatch(r"([a-z]{2})( [a-z]{2})?", name):
+        return code.group(1)
+    return LANGUAGE_NAMES.get(name)
+
+
+def _is_blank(value: object) -> bool:
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or (isinstance(value, list | tuple) and not value)
+
+
+def _note_only(note: str) -> Layer:
+    return Layer(Provenance.SIDECAR, notes=(note,))
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+
+
+# --- 2. folder convention ------------------------------------------------------------------
+
+
+def folder_layer(path: Path, roots: Sequence[Path]) -> Layer:
+    """Agencies and year from the folders between the root and the file: ACNUR/2020/x.pdf."""
+    root = _root_of(path, roots)
+    if root is None:
+        return Layer(Provenance.FOLDER)
+    values: dict[str, object] = {}
+    for part in path.parent.relative_to(root).parts:
+        if "year" not in values and (year := _parse_year(part)):
+            values["year"] = year
+        elif "agencies" not in values and (codes := agencies_in_name(part)):
+            values["agencies"] = codes
+    return Layer(Provenance.FOLDER, values)
+
+
+def agencies_in_name(name: str) -> tuple[str, ...]:
+    """Codes when a name is made only of agency names: 'unhcr', 'OIM_ACNUR', 'ONU Mujeres+PMA'.
+
+    Greedy longest match over words, so 'onu mujeres acnur' is ONU-MUJERES then ACNUR; any
+    word left over means the name is not (only) agencies, and nothing is returned.
+    """
+    words = [w for w in re.split(r"[\s+&,;]+", vocab.fold(name)) if w and w not in NAME_CONNECTORS]
+    codes: list[str] = []
+    start = 0
+    while start < len(words):
+        found = next(
+            ((end, code) for end in range(len(words), start, -1)
+             if (code := vocab.resolve("agency", " ".join(words[start:end])))),
+            None,
+        )  # fmt: skip
+        if found is None:
+            return ()
+        start, code = found
+        codes.append(code)
+    return tuple(dict.fromkeys(codes))
+
+
+def _root_of(path: Path, roots: Sequence[Path]) -> Path | None:
+    """The deepest root that contains `path` (absolute, links not resolved, as discover walks)."""
+    absolute = [Path(os.path.abspath(root)) for root in roots]
+    containing = [root for root in absolute if path.is_relative_to(root)]
+    return max(containing, key=lambda root: len(root.parts), default=None)
+
+
+# --- 3. document properties ----------------------------------------------------------------
+
+
+def properties_layer(props: DocProperties) -> Layer:
+    """Title, agencies (from the author), topics (from the keywords) and year of the file."""
+    values: dict[str, object] = {}
+    title = " ".join(props.title.split())
+    if title and not JUNK_TITLE.search(vocab.fold(title)):
+        values["title"] = title
+    # Author and keywords are short fields typed by people: match acronyms in any case.
+    if agencies := _ranked_codes("agency", props.author, any_case=True):
+        values["agencies"] = agencies
+    if topics := _ranked_codes("topic", props.keywords, any_case=True):
+        values["topics"] = topics
+    if props.year is not None and YEAR_MIN <= props.year <= YEAR_MAX:
+        values["year"] = props.year
+    return Layer(Provenance.PROPERTIES, values)
+
+
+# --- 4. inference from the text ------------------------------------------------------------
+
+
+def inferred_layer(pages: Sequence[Page], title: str, wanted: set[str]) -> Layer:
+    """Guess the `wanted` fields from the text; only fields with a guess are returned."""
+    front = _front_text(pages)
+    guesses = {
+        "title": lambda: infer_title(pages[0].text if pages else ""),
+        "agencies": lambda: _ranked_codes("agency", front),
+        "year": lambda: infer_year(front),
+        "topics": lambda: infer_topics(pages),
+        "doc_type": lambda: infer_doc_type(title or infer_title(front), front),
+        "language": lambda: detect_language(_body_sample(pages))[0],
+    }
+    values = {name: value for name in FIELDS if name in wanted and (value := guesses[name]())}
+    return Layer(Provenance.INFERRED, values)
+
+
+def infer_title(first_page: str) -> str:
+    """The first line of the page that reads like a title, with its lowercase continuation."""
+    lines = [" ".join(line.split()) for line in first_page[:FRONT_CHARS].splitlines()]
+    for i, line in enumerate(lines):
+        if _looks_like_title(line):
+            following = lines[i + 1] if i + 1 < len(lines) else ""
+            # Cover titles wrap: "Diagnóstico de la situación" / "de la población venezolana".
+            if following[:1].islower() and len(line) + len(following) < MAX_TITLE_CHARS:
+                return f"{line} {following}"
+            return line
+    return ""
+
+
+def _looks_like_title(line: str) -> bool:
+    letters = sum(c.isalpha() for c in line)
+    return (
+        letters >= MIN_TITLE_LETTERS
+        and len(line) <= MAX_TITLE_CHARS
+        and len(line.split()) >= 2
+        and letters >= 0.6 * len(line.replace(" ", ""))
+        and not re.search(r"https?://|www\.|@", line)
+        and not NOT_A_TITLE.search(vocab.fold(line))
+        and not agencies_in_name(line)  # a cover's agency name is not the title
+    )
+
+
+def infer_year(front: str) -> int | None:
+    """Most frequent plausible year, counting those near publication cues more; ties: latest."""
+    folded = fold_keep_case(front)
+    this_year = dt.date.today().year
+    scores: Counter[int] = Counter()
+    for match in YEAR_IN_TEXT.finditer(folded):
+        year = int(match.group())
+        if not 2000 <= year <= this_year:
+            continue
+        window = folded[max(0, match.start() - PUBLICATION_CUE_WINDOW_CHARS) : match.end() + 10]
+        scores[year] += 1 + (PUBLICATION_CUE_BONUS if PUBLICATION_CUES.search(window) else 0)
+    return max(scores, key=lambda year: (scores[year], year)) if scores else None
+
+
+def infer_topics(pages: Sequence[Page]) -> tuple[str, ...]:
+    """Up to three topics whose terms are frequent over the whole text."""
+    counts: Counter[str] = Counter()
+    words = 0
+    for page in pages:
+        folded = fold_keep_case(page.text)
+        words += len(folded.split())
+        counts.update(code for code, _ in find_terms("topic", folded))
+    if not counts:
+        return ()
+    floor = max(MIN_TOPIC_HITS, words * MIN_TOPIC_HITS_PER_1000_WORDS / 1000)
+    floor = max(floor, counts.most_common(1)[0][1] * MIN_TOPIC_SHARE_OF_TOP)
+    return tuple(code for code, n in counts.most_common(MAX_INFERRED_TOPICS) if n >= floor)
+
+
+def infer_doc_type(title: str, front: str) -> str:
+    """The type named first in the title, else on the first lines of the document."""
+    for text in (title, front[:DOC_TYPE_CHARS]):
+        found = find_terms("doc_type", fold_keep_case(text))
+        if found:
+            return found[0][0]
+    return ""
+
+
+def _front_text(pages: Sequence[Page]) -> str:
+    return "\n".join(page.text for page in pages[:FRONT_PAGES])[:FRONT_CHARS]
+
+
+def _body_sample(pages: Sequence[Page]) -> str:
+    """Slices of up to ten pages spread over the document: a cover alone may be bilingual."""
+    step = max(1, len(pages) // LANGUAGE_SAMPLE_PAGES)
+    chosen = pages[::step][:LANGUAGE_SAMPLE_PAGES]
+    return "\n".join(page.text[:LANGUAGE_CHARS_PER_PAGE] for page in chosen)
+
+
+# --- vocabulary terms in text --------------------------------------------------------------
+
+
+def fold_keep_case(text: str) -> str:
+    """Strip accents and turn -_/ into spaces, keeping case so acronyms can be told apart."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[-_/]", " ", bare)
+
+
+def find_terms(kind: str, folded: str, *, any_case: bool = False) -> list[tuple[str, int]]:
+    """(code, position) of every vocabulary term in `folded` text (see fold_keep_case)."""
+    pattern, codes = _term_pattern(kind, any_case)
+    # Each alternative is the named group "t<index into codes>".
+    return [(codes[int(str(m.lastgroup)[1:])], m.start()) for m in pattern.finditer(folded)]
+
+
+def _ranked_codes(kind: str, text: str, *, any_case: bool = False) -> tuple[str, ...]:
+    """Codes found in `text`, most mentioned first (ties: first mentioned first)."""
+    counts = Counter(code for code, _ in find_terms(kind, fold_keep_case(text), any_case=any_case))
+    return tuple(code for code, _ in counts.most_common())
+
+
+@cache
+def _term_pattern(kind: str, any_case: bool) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """One alternation of all terms of a vocabulary, longest first, one named group each.
+
+    Acronyms (no lowercase letter) match only in capitals: "WHO" is the agency, "who" is not.
+    Topic and type terms also match their plural ("escuelas", "informes").
+    """
+    terms = sorted(_vocab_terms(kind), key=lambda term: -len(term[0]))
+    plural = r"(?:e?s)?" if kind != "agency" else ""
+    alternatives = []
+    for i, (name, _) in enumerate(terms):
+        words = r"\s+".join(re.escape(word) for word in name.split())
+        is_acronym = name == name.upper() and name != name.lower()
+        body = words if is_acronym else f"(?i:{words}{plural})"
+        alternatives.append(f"(?P<t{i}>{body})")
+    flags = re.IGNORECASE if any_case else 0
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", flags)
+    return pattern, tuple(code for _, code in terms)
+
+
+def _vocab_terms(kind: str) -> Iterable[tuple[str, str]]:
+    """(folded-keep-case name, code): agencies by names and aliases, others by their terms.
+
+    Topic labels are left out on purpose: the label "General" would match the adjective.
+    """
+    source = {"agency": vocab.agencies, "topic": vocab.topics, "doc_type": vocab.doc_types}[kind]
+    seen: set[str] = set()
+    for term in source():
+        names = (term.label_es, term.label_en, *term.aliases) if kind == "agency" else term.aliases
+        for name in names:
+            folded = " ".join(fold_keep_case(name).split())
+            if folded and folded not in seen:
+                seen.add(folded)
+                yield folded, term.code
