@@ -1,0 +1,241 @@
+"""Text analysis: how Spanish and English text becomes index terms (and how queries meet them).
+
+Spanish chain (`spanish_analyzer`), in this order and for these reasons:
+
+1. `TOKEN_PATTERN`: runs of letters, or runs of digits. Letters and digits are split, so `COVID-19`,
+   `covid19` and `Covid 19` all give the terms `covid` + `19` (both searchable alone; the query
+   parser turns a typed `COVID-19` into the phrase `covid 19`). Combining accents are kept inside
+   a word, so decomposed (NFD) text from a PDF or a Mac keyboard is not cut in two.
+2. `LowercaseFilter`.
+3. `SingularFilter`: a plural `-es` after r, d, n, l, s, y, j is cut (`hogares` -> `hogar`), because
+   Snowball cuts a verb-like `-ar/-er/-ad/-en` from the singular but only `-es` from the plural,
+   so `hogar`/`hogares`, `ciudad`/`ciudades`, `mujer`/`mujeres`, `joven`/`jóvenes` never met.
+   It runs before accent folding so a stressed singular (`interés`) is left alone.
+4. `AccentFoldFilter`: NFC, then strip every diacritic except the tilde of `ñ`.
+5. `EnyeFilter`: `ñ` -> `n`, so `niños` = `ninos` = `niñas` = `niño` (analysts often type
+   without `ñ`), except in `PROTECTED_ENYE_WORDS`, the few words where dropping the tilde makes
+   another real word: `año(s)` (`ano`), `peña` (`pena`), `cañón` (`canon`, a rent), `caña`
+   (`cana`), `uña` (`una`). So `año` and `ano` never match; the price, chosen on purpose, is
+   that `anos` typed without `ñ` does not find `años` either (tests pin both).
+6. `StopFilter` with `SPANISH_STOP_WORDS`: a short list of function words. Whoosh's own list
+   drops `estado(s)`, `contra`, `sin`, `entre`, `sobre`: "Estados Unidos" would become `unid`.
+7. `RestoreAccentFilter`: `-cion/-sion/-logia(s)` get their accent back, because the Snowball
+   stemmer only strips `-ación`, `-ución`, `-logía` written with the accent: without this,
+   `educacion` stays `educacion` while `educación` becomes `educ`.
+8. `StemFilter(stem_spanish)`: Snowball Spanish, behind a thread-safe cache.
+9. `StemMergeFilter`: joins stems of one family the stemmer leaves apart: `migración` ->
+   `migracion` (its `-ación` is too short a region to cut) and `migrante` -> `migrant` both
+   become `migr`, the stem of `migrar`.
+10. `AccentFoldFilter` again: the stemmer may leave an accent the unaccented spelling lacks.
+
+Every filter only rewrites `token.text`, so `startchar`/`endchar` (`chars=True`) still point at the
+original word and Whoosh highlighting works. Whoosh pickles the analyzers into the index: renaming
+a filter class here makes existing indexes unreadable (rebuild them).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+    Token,
+)
+from whoosh.lang import stemmer_for_language
+from whoosh.lang.stopwords import stoplists
+from whoosh.support.charset import accent_map
+
+# Letters (with any combining accents) or digits; "_" and punctuation separate words.
+TOKEN_PATTERN = r"(?:[^\W\d_]|[\u0300-\u036f])+|\d+"
+
+ENYE = "ñ"
+STEM_CACHE_WORDS = 100_000
+
+# Accent-folded form -> the form the stemmer gets (singular, so `años` meets `año`: the stemmer
+# does not strip `-os` after `ñ`).
+PROTECTED_ENYE_WORDS: Mapping[str, str] = {
+    "año": "año",
+    "años": "año",
+    "peña": "peña",
+    "peñas": "peña",
+    "caña": "caña",
+    "cañas": "caña",
+    "cañon": "cañon",
+    "cañones": "cañon",
+    "uña": "uña",
+    "uñas": "uña",
+}
+
+# Folded forms (the filter runs after accent folding). Never add estado(s), unidos, contra, sin,
+# entre, sobre, no: they carry meaning in this corpus ("sin documentos", "no acompañados").
+SPANISH_STOP_WORDS: frozenset[str] = frozenset(
+    """a al como con de del e el en es esta este esto fue ha han la las le les lo los mas o
+    para pero por que se ser si son su sus u un una unas unos y ya""".split()
+)
+
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(stoplists["en"])
+
+# Endings the Snowball Spanish stemmer expects accented (its step-1 suffixes).
+ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (
+    ("logias", "logías"),
+    ("logia", "logía"),
+    ("cion", "ción"),
+    ("sion", "sión"),
+)
+
+# stem -> stem of the same word family; keep it short, each entry is a recall/precision trade.
+SPANISH_STEM_MERGES: Mapping[str, str] = {"migracion": "migr", "migrant": "migr"}
+
+# Plural `-es` after these letters is cut before stemming (see `singular`).
+PLURAL_ES_AFTER = "rdnlsyj"
+MIN_SINGULAR_CHARS = 3
+
+
+def fold_accents(text: str) -> str:
+    """Strip diacritics but keep `ñ`: 'Educación' -> 'Educacion', 'niño' -> 'niño'."""
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(
+        ch
+        for i, ch in enumerate(decomposed)
+        if not unicodedata.combining(ch) or _is_enye_tilde(decomposed, i)
+    )
+    return unicodedata.normalize("NFC", bare)
+
+
+def _is_enye_tilde(decomposed: str, i: int) -> bool:
+    return decomposed[i] == "\u0303" and i > 0 and decomposed[i - 1] in "nN"
+
+
+def fold_enye(word: str) -> str:
+    """`ñ` -> `n`, except in the words where that makes another word (`año` vs `ano`)."""
+    if ENYE not in word:
+        return word
+    return PROTECTED_ENYE_WORDS.get(word) or word.replace(ENYE, "n")
+
+
+def singular(word: str) -> str:
+    """Cut a plural `-es` after a consonant: 'hogares' -> 'hogar', 'ciudades' -> 'ciudad'.
+
+    Snowball reads the singular's `-ar/-er/-ad/-en` as a verb ending (`hogar` -> `hog`) but only
+    cuts `-es` from the plural (`hogares` -> `hogar`), so the two never meet. A final `-és` is a
+    stressed singular (`interés`), kept: this runs before accents are folded.
+    """
+    if word.endswith("es") and len(word) - 2 >= MIN_SINGULAR_CHARS and word[-3] in PLURAL_ES_AFTER:
+        return word[:-2]
+    return word
+
+
+def restore_accent(word: str) -> str:
+    """Put back the accent the stemmer needs: 'educacion' -> 'educación'."""
+    for bare, accented in ACCENTED_ENDINGS:
+        if word.endswith(bare) and len(word) > len(bare) + 1:
+            return word[: -len(bare)] + accented
+    return word
+
+
+class _TextFilter(Filter):
+    """A filter that rewrites each token's text with `rewrite` (positions and chars untouched)."""
+
+    def rewrite(self, text: str) -> str:
+        raise NotImplementedError
+
+    def __call__(self, tokens: Iterable[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = self.rewrite(token.text)
+            yield token
+
+
+class AccentFoldFilter(_TextFilter):
+    def rewrite(self, text: str) -> str:
+        return fold_accents(text)
+
+
+class EnyeFilter(_TextFilter):
+    def rewrite(self, text: str) -> str:
+        return fold_enye(text)
+
+
+class SingularFilter(_TextFilter):
+    def rewrite(self, text: str) -> str:
+        return singular(text)
+
+
+class RestoreAccentFilter(_TextFilter):
+    def rewrite(self, text: str) -> str:
+        return restore_accent(text)
+
+
+class StemMergeFilter(_TextFilter):
+    def __init__(self, merges: Mapping[str, str] = SPANISH_STEM_MERGES) -> None:
+        self.merges = dict(merges)
+
+    def rewrite(self, text: str) -> str:
+        return self.merges.get(text, text)
+
+
+_SPANISH_STEM = stemmer_for_language("es")  # Snowball; stateless, safe to share
+_ENGLISH_STEM = stemmer_for_language("en")
+
+
+# Whoosh's own StemFilter cache (lfu_cache) is not thread-safe: evicting from it in two threads
+# at once (waitress serves requests in threads) can raise. functools.lru_cache is; module-level
+# functions also pickle by name with the schema.
+@lru_cache(maxsize=STEM_CACHE_WORDS)
+def stem_spanish(word: str) -> str:
+    return _SPANISH_STEM(word)
+
+
+@lru_cache(maxsize=STEM_CACHE_WORDS)
+def stem_english(word: str) -> str:
+    return _ENGLISH_STEM(word)
+
+
+def _tokenizer() -> RegexTokenizer:
+    return RegexTokenizer(TOKEN_PATTERN)
+
+
+def spanish_analyzer() -> Analyzer:
+    """The Spanish chain described in the module docstring."""
+    return (
+        _tokenizer()
+        | LowercaseFilter()
+        | SingularFilter()
+        | AccentFoldFilter()
+        | EnyeFilter()
+        # minsize=1: single letters and digits (the R, 4 and V of R4V) stay searchable.
+        | StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=1)
+        | RestoreAccentFilter()
+        | StemFilter(stem_spanish, cachesize=None)
+        | StemMergeFilter()
+        | AccentFoldFilter()
+    )
+
+
+def english_analyzer() -> Analyzer:
+    """Whoosh's standard English stemming chain on the same tokens, accents folded (ñ too)."""
+    return (
+        _tokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1)
+        | CharsetFilter(accent_map)
+        | StemFilter(stem_english, cachesize=None)
+    )
+
+
+def prefix_form(text: str, language: str) -> str:
+    """How a typed prefix (`Migració` of `Migració*`) is written in the index before stemming.
+
+    Prefixes are folded like indexed words but not stemmed: a stem of a prefix is no prefix.
+    """
+    lowered = text.lower()
+    if language == "en":
+        return lowered.translate(accent_map)
+    return fold_enye(fold_accents(lowered))

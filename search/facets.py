@@ -1,0 +1,124 @@
+"""Disjunctive facet counts, computed in Python from each document's values read once.
+
+The counts of facet F are taken over the documents that match the query and the selected values
+of every *other* facet: ticking ACNUR still shows how many documents each other agency would add
+(values of one facet OR, different facets AND). PITFALLS.md measured counting stored values
+ourselves as about 4x faster than Whoosh's `groupedby`; multi-valued agency/topic count once per
+value, which a sortable comma-joined column would get wrong.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from whoosh.query import Term
+from whoosh.searching import Searcher as WhooshSearcher
+
+from acervo import vocab
+from acervo.search.models import FACETS, FacetGroup, FacetValue
+
+LANGUAGE_LABELS = {"es": "Español", "en": "Inglés", "pt": "Portugués", "fr": "Francés"}
+
+
+@dataclass(frozen=True, slots=True)
+class DocRow:
+    """What search needs of one doc record without reading its stored fields again."""
+
+    docnum: int
+    doc_id: str
+    title: str
+    year: int | None
+    values: tuple[tuple[str, ...], ...]  # facet values, in the order of FACETS
+
+
+class DocTable:
+    """Every doc record of one index generation, in match-all order (year desc, then title).
+
+    Built once per generation (IndexStore keeps it): committed generations never change, so
+    reading ~N stored records once beats reading them on every search.
+    """
+
+    def __init__(self, rows: Iterable[DocRow]) -> None:
+        self.ordered = sorted(rows, key=lambda r: (-(r.year or 0), r.title.casefold(), r.doc_id))
+        self.by_docnum = {row.docnum: row for row in self.ordered}
+        # a set, not a frozenset: Whoosh only accepts `set` as a filter
+        self.docnum_set = set(self.by_docnum)
+
+    def __len__(self) -> int:
+        return len(self.ordered)
+
+    @classmethod
+    def load(cls, searcher: WhooshSearcher) -> DocTable:
+        docnums = searcher.docs_for_query(Term("kind", "doc"))
+        return cls(_row(n, searcher.stored_fields(n)) for n in docnums)
+
+
+def _row(docnum: int, stored: Mapping) -> DocRow:
+    year = stored.get("year")
+    values = {
+        "agency": split_codes(stored.get("agency", "")),
+        "topic": split_codes(stored.get("topic", "")),
+        "year": (str(year),) if year is not None else (),  # facet values are strings
+        "language": split_codes(stored.get("language", "")),
+        "doc_type": split_codes(stored.get("doc_type", "")),
+    }
+    row_values = tuple(values[name] for name in FACETS)
+    return DocRow(docnum, stored["doc_id"], stored.get("title", ""), year, row_values)
+
+
+def split_codes(stored: str) -> tuple[str, ...]:
+    """Codes of a comma-separated KEYWORD value (a single code for ID fields)."""
+    return tuple(code for code in stored.split(",") if code)
+
+
+@dataclass(frozen=True)
+class Selection:
+    matching: list[DocRow]  # rows passing the query and every filter, in the input order
+    counts: list[Counter[str]]  # per facet (FACETS order): counts ignoring its own filter
+
+
+def select(rows: Iterable[DocRow], filters: Mapping[str, Iterable[str]]) -> Selection:
+    """Apply the facet filters to `rows` (already matching the query) and count every facet.
+
+    One pass: a row failing no facet counts everywhere; a row failing exactly one facet F still
+    counts for F (F's own selection is ignored when counting F); failing two, it counts nowhere.
+    """
+    wanted = [frozenset(filters.get(name, ())) for name in FACETS]
+    matching: list[DocRow] = []
+    counts: list[Counter[str]] = [Counter() for _ in FACETS]
+    for row in rows:
+        misses = [i for i, want in enumerate(wanted) if want and want.isdisjoint(row.values[i])]
+        if not misses:
+            matching.append(row)
+            for counter, values in zip(counts, row.values, strict=True):
+                counter.update(values)
+        elif len(misses) == 1:
+            counts[misses[0]].update(row.values[misses[0]])
+    return Selection(matching, counts)
+
+
+def facet_groups(
+    counts: list[Counter[str]], filters: Mapping[str, Iterable[str]], lang: str = "es"
+) -> tuple[FacetGroup, ...]:
+    """One group per facet: values by count (desc) then label; selected values always shown."""
+    groups = []
+    for name, counter in zip(FACETS, counts, strict=True):
+        selected = set(filters.get(name, ()))
+        codes = set(counter) | selected
+        values = [
+            FacetValue(code, counter[code], code in selected, facet_label(name, code, lang))
+            for code in codes
+        ]
+        values.sort(key=lambda v: (-v.count, v.label.casefold(), v.value))
+        groups.append(FacetGroup(name, tuple(values)))
+    return tuple(groups)
+
+
+def facet_label(facet: str, code: str, lang: str = "es") -> str:
+    if facet == "language":
+        return LANGUAGE_LABELS.get(code, code)
+    if facet == "year":
+        return code
+    return vocab.label(facet, code, lang)

@@ -1,0 +1,603 @@
+"""What an analyst types -> Whoosh queries: one for doc records, one for picking page passages.
+
+Syntax (the README's "Query syntax" says the same to users):
+
+- `migración venezolanos`: every word is required (AND). Each unqualified word searches
+  `title_es`, `title_en` (boosted x2), `body_es` and `body_en`, analysed with that field's own
+  analyzer, so a word meets both Spanish and English documents.
+- `"violencia de género"`: the words next to each other, in order. Words are still stemmed and
+  folded (the index holds nothing else); quotes mean adjacency, not an unstemmed spelling.
+- `niños OR niñas` (also `O`): either. OR binds tighter than the implicit AND, as in web
+  search: `venezolanos educación OR salud` = venezolanos AND (educación OR salud).
+  `AND`/`Y` may be written; they change nothing.
+- `-venezuela`, `NOT venezuela`: without. A query of negations only means every document except.
+- `( )`: grouping, also after a field: `titulo:(migración OR refugio)`.
+- `migra*`: words starting with `migra`, folded like indexed words but not stemmed. Because the
+  index holds stems (`migración` -> `migr`), a prefix also matches the stems it starts with (up
+  to 4 letters shorter) and its own stem: `migració*`, `Educa*` find `migración`, `educación`.
+- Fields (Spanish and English names, accents optional): `titulo:`/`title:`, `agencia:`/`agency:`,
+  `tema:`/`topic:`, `tipo:`/`type:` (values resolved with the vocabularies: `agencia:UNHCR` =
+  `agencia:acnur`, `agencia:"ONU Mujeres"`), `anio:`/`año:`/`year:` (`2019`, `2019..2021`,
+  `2019-2021`, `>2019`, `>=2019`, `<2021`, `<=2021`), `idioma:`/`language:` (es/en, español,
+  inglés, spanish, english).
+- `word:` where `word` is a single word of letters and not a field raises `UnknownField`, rather
+  than being searched as text without telling: `autor:García`. A `:` after anything else (digits,
+  `http://...`) is plain text, and so is anything inside quotes (`"ODS:16"`).
+- Empty, blank or `*`: every document (`match_all`).
+
+Words dropped by the analyzers (stop words such as `de`, `la`, `the`) are listed in
+`ParsedQuery.ignored_words`. A word that is a stop word in either language is dropped from every
+field: otherwise a required `de` would demand the word `de` in English documents.
+
+Errors are raised as `QuerySyntaxError` or `UnknownField` with a Spanish message that says what
+is wrong and how to write it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from whoosh.analysis import Analyzer
+from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
+
+from acervo import vocab
+from acervo.search import schema
+from acervo.search.analysis import TOKEN_PATTERN, prefix_form
+from acervo.search.errors import QuerySyntaxError, UnknownField
+
+TITLE_FIELDS = ("title_es", "title_en")
+BODY_FIELDS = ("body_es", "body_en")
+TEXT_FIELDS = TITLE_FIELDS + BODY_FIELDS
+TITLE_BOOST = 2.0
+
+MIN_PREFIX_CHARS = 2
+# A stem is at most this many letters shorter than a prefix it should still match
+# ("migracio" -> "migr"), and at least MIN_STEM_CHARS long, so `salud*` does not reach `sal`.
+MAX_STEM_TRIM_CHARS = 4
+MIN_STEM_CHARS = 4
+
+MAX_SUGGESTIONS = 4  # close vocabulary values offered for an unknown one
+
+MATCH_ALL_TEXTS = frozenset({"", "*"})
+OR_WORDS = frozenset({"OR", "O"})
+AND_WORDS = frozenset({"AND", "Y"})
+NOT_WORDS = frozenset({"NOT"})
+
+YEAR_EXAMPLES = "anio:2019, anio:2019..2021 o anio:>2019"
+_YEAR_RANGE = re.compile(r"(\d{4})?\s*(?:\.\.|-)\s*(\d{4})?")
+_YEAR_LIMIT = re.compile(r"([<>]=?)(\d{4})")
+
+LANGUAGES = {
+    "es": "es",
+    "espanol": "es",
+    "castellano": "es",
+    "spanish": "es",
+    "en": "en",
+    "ingles": "en",
+    "english": "en",
+}
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    doc_query: Query  # run on doc records (it includes kind:doc)
+    passage_query: Query | None  # positive text words, OR-ed, on body fields: picks passages
+    match_all: bool  # nothing to rank: list every document
+    fields_used: frozenset[str] = frozenset()  # schema fields named with `field:`
+    ignored_words: tuple[str, ...] = ()  # words the analyzers dropped (stop words)
+
+
+# ---- fields -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    kind: str  # "text" | "vocab" | "year" | "language"
+    targets: tuple[str, ...]  # schema fields
+    name: str  # Spanish name shown in messages
+    vocab_kind: str = ""  # agency | topic | doc_type
+    label: str = ""  # "Agencia desconocida" ...
+    example: str = ""  # a quoted multi-word value
+
+
+_TITLE = _Field("text", TITLE_FIELDS, "titulo")
+_AGENCY = _Field("vocab", ("agency",), "agencia", "agency", "Agencia desconocida", '"ONU Mujeres"')
+_TOPIC = _Field("vocab", ("topic",), "tema", "topic", "Tema desconocido", '"violencia de género"')
+_TYPE = _Field(
+    "vocab",
+    ("doc_type",),
+    "tipo",
+    "doc_type",
+    "Tipo de documento desconocido",
+    '"hoja informativa"',
+)
+_YEAR_FIELD = _Field("year", ("year",), "anio")
+_LANGUAGE = _Field("language", ("language",), "idioma")
+
+# Keys are folded (vocab.fold), so `título`, `Año`, `TEMA` are accepted.
+FIELD_NAMES: dict[str, _Field] = {
+    "titulo": _TITLE,
+    "title": _TITLE,
+    "agencia": _AGENCY,
+    "agency": _AGENCY,
+    "tema": _TOPIC,
+    "topic": _TOPIC,
+    "tipo": _TYPE,
+    "type": _TYPE,
+    "anio": _YEAR_FIELD,
+    "ano": _YEAR_FIELD,
+    "year": _YEAR_FIELD,
+    "idioma": _LANGUAGE,
+    "language": _LANGUAGE,
+}
+VALID_FIELDS_ES = "titulo, agencia, tema, anio, idioma, tipo"
+
+
+def _field_for(name: str) -> _Field:
+    field = FIELD_NAMES.get(vocab.fold(name))
+    if field is None:
+        raise UnknownField(
+            f"Campo desconocido «{name}:». Campos válidos: {VALID_FIELDS_ES}. "
+            f'Para buscar el texto tal cual, póngalo entre comillas: "{name}:…".'
+        )
+    return field
+
+
+# ---- lexer --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tok:
+    kind: str  # word phrase ( ) or and not neg field
+    text: str
+    start: int
+
+
+def _lex(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            tokens.append(_Tok(ch, ch, i))
+            i += 1
+        elif ch == '"':
+            i = _lex_phrase(text, i, tokens)
+        elif ch == "-":
+            i = _lex_dash(text, i, tokens)
+        else:
+            i = _lex_word(text, i, tokens)
+    return tokens
+
+
+def _lex_phrase(text: str, i: int, tokens: list[_Tok]) -> int:
+    end = text.find('"', i + 1)
+    if end < 0:
+        raise QuerySyntaxError(
+            f"Falta cerrar las comillas en «{text[i:]}». Escriba la frase exacta entre dos "
+            f'comillas: "violencia de género".'
+        )
+    if not text[i + 1 : end].strip():
+        raise QuerySyntaxError(
+            'Hay unas comillas vacías «""». Escriba la frase dentro: "violencia de género".'
+        )
+    tokens.append(_Tok("phrase", text[i + 1 : end], i))
+    return end + 1
+
+
+def _lex_dash(text: str, i: int, tokens: list[_Tok]) -> int:
+    nxt = text[i + 1 : i + 2]
+    # A dash standing alone ("Ecuador - informe") excludes nothing and searches nothing.
+    if nxt and not nxt.isspace() and nxt != ")":
+        tokens.append(_Tok("neg", "-", i))
+    return i + 1
+
+
+def _lex_word(text: str, i: int, tokens: list[_Tok]) -> int:
+    end = i
+    while end < len(text) and not text[end].isspace() and text[end] not in '()"':
+        end += 1
+    raw = text[i:end]
+    if _looks_like_field(raw, glued_value=text[end : end + 1] in ('"', "(")):
+        _lex_field(text, i, end, tokens)
+    elif raw in OR_WORDS or raw in AND_WORDS or raw in NOT_WORDS:
+        kind = "or" if raw in OR_WORDS else "and" if raw in AND_WORDS else "not"
+        tokens.append(_Tok(kind, raw, i))
+    else:
+        tokens.append(_Tok("word", raw, i))
+    return end
+
+
+def _looks_like_field(raw: str, glued_value: bool) -> bool:
+    """`name:value` with a one-word name: a field (known or not); see the module docstring."""
+    name, colon, value = raw.partition(":")
+    if not colon or not name.isalpha() or value.startswith("//"):
+        return False
+    # "Ecuador: informe" (colon then space) is title punctuation, unless the name is a field.
+    return bool(value) or glued_value or vocab.fold(name) in FIELD_NAMES
+
+
+def _lex_field(text: str, i: int, end: int, tokens: list[_Tok]) -> None:
+    name, _, value = text[i:end].partition(":")
+    _field_for(name)  # unknown names fail here, before anything else is read
+    tokens.append(_Tok("field", name, i))
+    if value:
+        tokens.append(_Tok("word", value, i + len(name) + 1))
+    elif end >= len(text) or text[end] not in '"(':
+        raise QuerySyntaxError(
+            f"Falta el valor del campo «{name}:». Escríbalo pegado a los dos puntos, sin "
+            f'espacio: {name}:valor o {name}:"varias palabras".'
+        )
+
+
+# ---- parse tree ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Text:
+    mode: str  # word | phrase | prefix
+    text: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Filter:
+    query: Query
+
+
+@dataclass(frozen=True)
+class _All:
+    pass
+
+
+@dataclass(frozen=True)
+class _Not:
+    child: _Node
+
+
+@dataclass(frozen=True)
+class _Bool:
+    op: str  # and | or
+    children: tuple[_Node, ...]
+
+
+_Node = _Text | _Filter | _All | _Not | _Bool
+
+_STOPS = frozenset({"or", "and", ")", None})  # token kinds an operand cannot start with
+
+
+class _Parser:
+    """Recursive descent: and := or+ ; or := unary (OR unary)* ; unary := (NOT|-) unary | atom."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _lex(text)
+        self.pos = 0
+        self.fields_used: set[str] = set()
+
+    def parse(self) -> _Node:
+        node = self._and(field=None)
+        if self._peek() == ")":
+            raise QuerySyntaxError(
+                f"Sobra un paréntesis de cierre «)» en «{self._near()}». Cada «(» necesita su "
+                f"«)»: (migración OR refugio)."
+            )
+        return node
+
+    def _peek(self) -> str | None:
+        return self.tokens[self.pos].kind if self.pos < len(self.tokens) else None
+
+    def _next(self) -> _Tok:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def _near(self) -> str:
+        start = self.tokens[self.pos].start if self.pos < len(self.tokens) else len(self.text)
+        return self.text[max(0, start - 30) : start + 30].strip()
+
+    def _and(self, field: _Field | None) -> _Node:
+        items: list[_Node] = []
+        while self._peek() not in (")", None):
+            if self._peek() == "and":
+                self._next()
+                self._operand_follows("AND", "migración AND salud")
+            items.append(self._or(field))
+        return items[0] if len(items) == 1 else _Bool("and", tuple(items))
+
+    def _or(self, field: _Field | None) -> _Node:
+        items = [self._unary(field)]
+        while self._peek() == "or":
+            self._next()
+            self._operand_follows("OR", "niños OR niñas")
+            items.append(self._unary(field))
+        return items[0] if len(items) == 1 else _Bool("or", tuple(items))
+
+    def _unary(self, field: _Field | None) -> _Node:
+        if self._peek() in ("not", "neg"):
+            word = self._next().text
+            example = "migración NOT venezuela" if word == "NOT" else "-venezuela"
+            self._operand_follows(word, example)
+            return _Not(self._unary(field))
+        return self._atom(field)
+
+    def _operand_follows(self, operator: str, example: str) -> None:
+        if self._peek() in _STOPS:
+            raise QuerySyntaxError(
+                f"Falta una palabra después de «{operator}» en «{self._near() or operator}». "
+                f"Escríbalo así: {example}."
+            )
+
+    def _atom(self, field: _Field | None) -> _Node:
+        if self._peek() == "or":  # the other stops cannot reach here (see _and, _operand_follows)
+            raise QuerySyntaxError(
+                f"«OR» necesita una palabra a cada lado en «{self._near()}»: niños OR niñas."
+            )
+        tok = self._next()
+        if tok.kind == "(":
+            return self._group(tok, field)
+        if tok.kind == "field":
+            return self._atom(self._use_field(tok.text))
+        if field is not None and field.kind != "text":
+            return _Filter(_field_query(field, tok.text))
+        return _text_node(tok, field)
+
+    def _group(self, opening: _Tok, field: _Field | None) -> _Node:
+        if self._peek() == ")":
+            raise QuerySyntaxError(
+                "Hay unos paréntesis vacíos «()». Escriba algo dentro: (niños OR niñas)."
+            )
+        node = self._and(field)
+        if self._peek() != ")":
+            raise QuerySyntaxError(
+                f"Falta cerrar un paréntesis en «{self.text[opening.start :].strip()}». Cada «(» "
+                f"necesita su «)»: (migración OR refugio)."
+            )
+        self._next()
+        return node
+
+    def _use_field(self, name: str) -> _Field:
+        field = _field_for(name)
+        self.fields_used.update(field.targets)
+        return field
+
+
+def _text_node(tok: _Tok, field: _Field | None) -> _Node:
+    fields = field.targets if field is not None else TEXT_FIELDS
+    if tok.kind == "phrase":
+        return _Text("phrase", tok.text, fields)
+    if tok.text == "*":
+        return _All()
+    if "*" not in tok.text:
+        return _Text("word", tok.text, fields)
+    stem = tok.text[:-1]
+    if "*" in stem or not re.fullmatch(TOKEN_PATTERN, stem):
+        raise QuerySyntaxError(
+            f"El comodín «*» solo puede ir al final de una palabra, sin guiones ni signos: "
+            f"escriba migra* (no «{tok.text}»)."
+        )
+    if len(stem) < MIN_PREFIX_CHARS:
+        raise QuerySyntaxError(
+            f"«{tok.text}» es demasiado corto: escriba al menos {MIN_PREFIX_CHARS} letras antes "
+            f"del «*» (por ejemplo ni*)."
+        )
+    return _Text("prefix", stem, fields)
+
+
+# ---- field values -------------------------------------------------------------------------
+
+
+def _field_query(field: _Field, value: str) -> Query:
+    if field.kind == "year":
+        return _year_query(value)
+    if field.kind == "language":
+        return Term("language", _language_code(value))
+    return Term(field.targets[0], _vocab_code(field, value))
+
+
+def _year_query(value: str) -> Query:
+    bounds = _year_bounds(value.strip())
+    if bounds is None:
+        raise QuerySyntaxError(
+            f"Año no válido en «anio:{value}». Escriba un año de cuatro cifras, un rango o un "
+            f"límite: {YEAR_EXAMPLES}."
+        )
+    low, high, low_excluded, high_excluded = bounds
+    if low is not None and high is not None and low > high:
+        raise QuerySyntaxError(
+            f"Rango de años invertido en «anio:{value}»: escriba primero el año menor "
+            f"(anio:{high}..{low})."
+        )
+    return NumericRange("year", low, high, low_excluded, high_excluded)
+
+
+def _year_bounds(value: str) -> tuple[int | None, int | None, bool, bool] | None:
+    """(low, high, low excluded, high excluded) of a year form, or None if it is none."""
+    if re.fullmatch(r"\d{4}", value):
+        return int(value), int(value), False, False
+    if (match := _YEAR_RANGE.fullmatch(value)) and any(match.groups()):
+        low, high = (int(year) if year else None for year in match.groups())
+        return low, high, False, False
+    if match := _YEAR_LIMIT.fullmatch(value):
+        operator, year = match[1], int(match[2])
+        if operator.startswith(">"):
+            return year, None, operator == ">", False
+        return None, year, False, operator == "<"
+    return None
+
+
+def _language_code(value: str) -> str:
+    code = LANGUAGES.get(vocab.fold(value))
+    if code is None:
+        raise QuerySyntaxError(
+            f"Idioma desconocido «{value}» en «idioma:{value}». Valores válidos: es (español), "
+            f"en (inglés)."
+        )
+    return code
+
+
+def _vocab_code(field: _Field, value: str) -> str:
+    code = vocab.resolve(field.vocab_kind, value)
+    if code is not None:
+        return code
+    hint = _close_names(field.vocab_kind, value)
+    maybe = f" ¿Quiso decir {', '.join(hint)}?" if hint else ""
+    codes = ", ".join(_vocab_terms(field.vocab_kind)[0])
+    raise UnknownField(
+        f"{field.label} «{value}» en «{field.name}:{value}».{maybe} Valores válidos: {codes}. "
+        f"Un nombre de varias palabras va entre comillas: {field.name}:{field.example}."
+    )
+
+
+@cache
+def _vocab_terms(kind: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """(codes, folded name -> name as written) of one vocabulary."""
+    terms = {"agency": vocab.agencies, "topic": vocab.topics, "doc_type": vocab.doc_types}[kind]()
+    names: dict[str, str] = {}
+    for term in terms:
+        for name in (term.code, *term.aliases, term.label_es, term.label_en):
+            names.setdefault(vocab.fold(name), name)
+    return tuple(t.code for t in terms), names
+
+
+def _close_names(kind: str, value: str) -> list[str]:
+    """Names starting with `value` (`onu` -> ONU Mujeres) or close to it (typos)."""
+    _, names = _vocab_terms(kind)
+    folded = vocab.fold(value)
+    close = difflib.get_close_matches(folded, list(names), n=MAX_SUGGESTIONS, cutoff=0.6)
+    starting = [n for n in names if folded and n.startswith(folded + " ")]
+    picked: dict[str | None, str] = {}
+    for name in starting + close:  # one name per code: "onu" -> ONU Mujeres, not ONUDD
+        picked.setdefault(vocab.resolve(kind, name), names[name])
+    return list(picked.values())[:MAX_SUGGESTIONS]
+
+
+# ---- Whoosh queries -----------------------------------------------------------------------
+
+
+@cache
+def _analyzers() -> dict[str, Analyzer]:
+    # The schema's own analyzers: a query is analysed exactly as the index was.
+    built = schema.build_schema()
+    return {name: built[name].analyzer for name in TEXT_FIELDS}
+
+
+def _language(field: str) -> str:
+    return field.rsplit("_", 1)[-1]
+
+
+def _analyzed(field: str, text: str) -> list[str]:
+    return [token.text for token in _analyzers()[field](text, mode="query")]
+
+
+def _text_query(node: _Text, fields: tuple[str, ...], boost_titles: bool) -> Query | None:
+    """The node on each of `fields`, OR-ed; None when the words are stop words."""
+    parts = []
+    for field in fields:
+        boost = TITLE_BOOST if boost_titles and field in TITLE_FIELDS else 1.0
+        query = _field_text_query(node, field, boost)
+        if query is None:
+            return None  # a stop word in one language is dropped everywhere (module doc)
+        parts.append(query)
+    return Or(parts) if len(parts) > 1 else parts[0]
+
+
+def _field_text_query(node: _Text, field: str, boost: float) -> Query | None:
+    if node.mode == "prefix":
+        return _prefix_query(node.text, field, boost)
+    words = _analyzed(field, node.text)
+    if not words:
+        return None
+    if len(words) == 1:
+        return Term(field, words[0], boost=boost)
+    # Several terms from one word too (COVID-19 -> covid 19): they must stand together.
+    return Phrase(field, words, boost=boost)
+
+
+def _prefix_query(text: str, field: str, boost: float) -> Query:
+    prefix = prefix_form(text, _language(field))
+    shortest = max(MIN_STEM_CHARS, len(prefix) - MAX_STEM_TRIM_CHARS)
+    stems = {prefix[:n] for n in range(shortest, len(prefix))}
+    stems.update(_analyzed(field, text)[:1])
+    terms = [Term(field, stem, boost=boost) for stem in sorted(stems - {prefix})]
+    return Or([Prefix(field, prefix, boost=boost), *terms])
+
+
+def _doc_query(node: _Node) -> Query | None:
+    if isinstance(node, _Text):
+        return _text_query(node, node.fields, boost_titles=True)
+    if isinstance(node, _Filter):
+        return node.query
+    if isinstance(node, _All):
+        return Term("kind", schema.DOC)
+    if isinstance(node, _Not):
+        child = _doc_query(node.child)
+        return None if child is None else Not(child)
+    children = [q for q in map(_doc_query, node.children) if q is not None]
+    if len(children) <= 1:
+        return children[0] if children else None
+    return (And if node.op == "and" else Or)(children)
+
+
+def _texts(node: _Node, negated_too: bool) -> Iterator[_Text]:
+    """The text nodes of a tree; without `negated_too`, only the words a passage should show."""
+    if isinstance(node, _Text):
+        yield node
+    elif isinstance(node, _Not) and negated_too:
+        yield from _texts(node.child, negated_too)
+    elif isinstance(node, _Bool):
+        for child in node.children:
+            yield from _texts(child, negated_too)
+
+
+def _ignored_words(node: _Node) -> Iterator[str]:
+    """Typed words the analyzers drop (stop words); bare punctuation is not worth a mention."""
+    for text in _texts(node, negated_too=True):
+        if any(c.isalnum() for c in text.text) and _text_query(text, text.fields, False) is None:
+            yield text.text
+
+
+def _passage_query(node: _Node) -> Query | None:
+    # Passages are page bodies: title-only words (`titulo:x`) are looked for in the body too.
+    parts = [
+        _text_query(text, BODY_FIELDS, boost_titles=False)
+        for text in _texts(node, negated_too=False)
+    ]
+    kept = list(dict.fromkeys(q for q in parts if q is not None))
+    return Or(kept) if kept else None
+
+
+# ---- public -------------------------------------------------------------------------------
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse what an analyst typed (syntax in the module docstring).
+
+    Raises QuerySyntaxError or UnknownField with a Spanish message for the analyst.
+    """
+    every_doc = Term("kind", schema.DOC)
+    if text.strip() in MATCH_ALL_TEXTS:
+        return ParsedQuery(doc_query=every_doc, passage_query=None, match_all=True)
+    parser = _Parser(text)
+    tree = parser.parse()
+    ignored = tuple(_ignored_words(tree))
+    query = _doc_query(tree)
+    if query is None:
+        raise QuerySyntaxError(
+            f"La búsqueda «{text.strip()}» no tiene palabras que buscar: las palabras muy "
+            f"comunes ({', '.join(ignored) or 'signos'}) no se indexan. Añada una palabra con "
+            f"contenido, p. ej. migración."
+        )
+    return ParsedQuery(
+        doc_query=And([every_doc, query]),
+        passage_query=_passage_query(tree),
+        match_all=isinstance(tree, _All),
+        fields_used=frozenset(parser.fields_used),
+        ignored_words=ignored,
+    )

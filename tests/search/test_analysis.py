@@ -1,0 +1,349 @@
+"""The analyzers' specification: tables of words that must (and must not) meet in the index."""
+
+from __future__ import annotations
+
+import pickle
+import unicodedata
+from pathlib import Path
+
+import pytest
+from whoosh.analysis import Analyzer
+
+from acervo.search.analysis import (
+    SPANISH_STOP_WORDS,
+    AccentFoldFilter,
+    EnyeFilter,
+    RestoreAccentFilter,
+    SingularFilter,
+    StemMergeFilter,
+    english_analyzer,
+    fold_accents,
+    fold_enye,
+    prefix_form,
+    restore_accent,
+    singular,
+    spanish_analyzer,
+)
+
+REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
+
+SPANISH = spanish_analyzer()
+ENGLISH = english_analyzer()
+
+
+def terms(analyzer: Analyzer, text: str) -> list[str]:
+    return [token.text for token in analyzer(text)]
+
+
+# Each pair must give the same terms: accents, case, ñ, plural, gender, word family.
+SPANISH_SAME = [
+    ("educacion", "educación"),
+    ("EDUCACIÓN", "educación"),
+    ("niños", "ninos"),
+    ("niños", "niñas"),
+    ("niños", "niño"),
+    ("niñas", "Niña"),
+    ("migración", "migraciones"),
+    ("migración", "migrante"),
+    ("migrantes", "migrante"),
+    ("migración", "migrar"),
+    ("venezolana", "venezolanos"),
+    ("venezolano", "Venezolanas"),
+    ("protección", "proteccion"),
+    ("protecciones", "protección"),
+    ("políticas", "politica"),
+    ("político", "políticos"),
+    ("salud", "Salud"),
+    ("refugiados", "refugiado"),
+    ("refugiadas", "refugiado"),
+    ("evaluación", "evaluaciones"),
+    ("evaluacion", "Evaluación"),
+    ("psicológica", "psicologico"),
+    ("psicología", "psicologia"),
+    ("género", "genero"),
+    ("géneros", "género"),
+    ("integración", "integracion"),
+    ("económica", "economicos"),
+    ("económico", "economicas"),
+    ("población", "poblacion"),
+    ("poblaciones", "población"),
+    ("situación", "situacion"),
+    ("documentación", "documentacion"),
+    ("regularización", "regularizacion"),
+    ("discriminación", "discriminaciones"),
+    ("movilidad", "Movilidad"),
+    ("humana", "humano"),
+    ("derechos", "derecho"),
+    ("mujer", "mujeres"),
+    ("adolescentes", "adolescente"),
+    ("familia", "familias"),
+    ("hogares", "hogar"),
+    ("vivienda", "viviendas"),
+    ("trabajo", "trabajos"),
+    ("informe", "informes"),
+    ("encuesta", "encuestas"),
+    ("persona", "personas"),
+    ("ecuatoriana", "ecuatorianos"),
+    ("fronteriza", "fronterizo"),
+    ("frontera", "fronteras"),
+    ("atención", "atencion"),
+    ("inclusión", "inclusion"),
+    ("metodología", "metodologia"),
+    ("metodologías", "metodología"),
+    ("comunicación", "comunicacion"),
+    ("nutrición", "nutricion"),
+    ("desnutrición", "desnutricion"),
+    ("año", "años"),
+    ("niñez", "ninez"),
+    ("educativa", "educativo"),
+    ("escolar", "escolares"),
+    ("laboral", "laborales"),
+    ("sexual", "sexuales"),
+    ("social", "sociales"),
+    ("jóvenes", "joven"),
+    ("país", "países"),
+    ("región", "regiones"),
+    ("ciudad", "ciudades"),
+    ("empleo", "empleos"),
+    ("COVID-19", "covid19"),
+    ("COVID-19", "Covid 19"),
+    ("información", "informacion"),
+    ("necesidades", "necesidad"),
+    ("solicitantes", "solicitante"),
+    ("albergue", "albergues"),
+    ("alimentaria", "alimentarias"),
+    ("xenofóbicas", "xenofóbica"),
+    ("interés", "intereses"),
+    ("nación", "naciones"),
+    ("ley", "leyes"),
+    ("red", "redes"),
+    ("mayor", "mayores"),
+    ("trabajador", "trabajadores"),
+    ("imagen", "imágenes"),
+    ("origen", "orígenes"),
+    ("razón", "razones"),
+    ("mes", "meses"),
+    ("francés", "franceses"),
+    ("decisión", "decisiones"),
+    ("niño", unicodedata.normalize("NFD", "niño")),  # decomposed ñ from a PDF or a Mac
+    ("educación", unicodedata.normalize("NFD", "educación")),
+]
+
+# Each pair must NOT meet: the ñ words protected on purpose, and real neighbours.
+SPANISH_DIFFERENT = [
+    ("año", "ano"),
+    ("años", "anos"),
+    ("peña", "pena"),
+    ("cañón", "canon"),
+    ("uña", "una"),
+    ("política", "policía"),
+    ("salud", "saldo"),
+    ("género", "gente"),
+    ("estado", "estudio"),
+    ("violencia", "violación"),
+    ("refugio", "refuerzo"),
+    ("educación", "edad"),
+    ("migración", "mitigación"),
+    ("niños", "nidos"),
+    ("caso", "cosa"),
+    ("casa", "causa"),
+    ("ley", "leer"),
+]
+
+
+@pytest.mark.parametrize(("a", "b"), SPANISH_SAME)
+def test_spanish_pairs_meet(a: str, b: str) -> None:
+    assert terms(SPANISH, a) == terms(SPANISH, b) != []
+
+
+@pytest.mark.parametrize(("a", "b"), SPANISH_DIFFERENT)
+def test_spanish_pairs_stay_apart(a: str, b: str) -> None:
+    assert terms(SPANISH, a) != terms(SPANISH, b)
+
+
+def test_the_tables_are_big_enough() -> None:
+    assert len(SPANISH_SAME) >= 45
+
+
+@pytest.mark.parametrize("word", ["estado", "estados", "unidos", "contra", "sin", "entre", "sobre"])
+def test_meaningful_words_are_not_stop_words(word: str) -> None:
+    assert word not in SPANISH_STOP_WORDS
+    assert terms(SPANISH, word)
+
+
+def test_estados_unidos_keeps_both_words() -> None:
+    assert len(terms(SPANISH, "Estados Unidos")) == 2
+
+
+@pytest.mark.parametrize("text", ["de la", "el y los", "para que", "MÁS"])
+def test_function_words_are_dropped(text: str) -> None:
+    assert terms(SPANISH, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("COVID-19", ["COVID", "19"]),
+        ("R4V", ["R", "4", "V"]),
+        ("snake_case", ["snake", "case"]),
+        ("2.500 personas", ["2", "500", "personas"]),
+        (unicodedata.normalize("NFD", "niño"), [unicodedata.normalize("NFD", "niño")]),
+    ],
+)
+def test_tokenizer_splits_letters_from_digits(text: str, expected: list[str]) -> None:
+    tokenizer = SPANISH.items[0]
+    assert [t.text for t in tokenizer(text)] == expected
+
+
+def test_character_positions_point_at_the_original_words() -> None:
+    """Highlighting finds words by startchar/endchar: every filter must leave them alone."""
+    text = "La EDUCACIÓN de niñas (COVID-19) en Estados Unidos y años después"
+    for analyzer in (SPANISH, ENGLISH):
+        for token in analyzer(text, chars=True, positions=True):
+            original = text[token.startchar : token.endchar]
+            assert terms(analyzer, original) == [token.text]
+
+
+def test_stopped_tokens_are_kept_for_highlighting_when_asked() -> None:
+    # Whoosh reuses one Token object: read its attributes while iterating.
+    stopped = [t.stopped for t in SPANISH("de la migración", removestops=False)]
+    assert stopped == [True, True, False]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("Educación", "Educacion"),
+        ("niño", "niño"),
+        ("NIÑO", "NIÑO"),
+        ("pingüino", "pinguino"),
+        (unicodedata.normalize("NFD", "año"), "año"),
+        ("ﬁ", "ﬁ"),  # ligatures are ingest's job (normalise), not folding's
+    ],
+)
+def test_fold_accents_keeps_enye(word: str, expected: str) -> None:
+    assert fold_accents(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("niños", "ninos"),
+        ("compañía", "companía"),  # other accents are AccentFoldFilter's job
+        ("año", "año"),
+        ("años", "año"),
+        ("peñas", "peña"),
+        ("cañon", "cañon"),
+        ("ano", "ano"),
+        ("cumpleaños", "cumpleanos"),
+    ],
+)
+def test_fold_enye_protects_words_whose_meaning_changes(word: str, expected: str) -> None:
+    assert fold_enye(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("hogares", "hogar"),
+        ("ciudades", "ciudad"),
+        ("jóvenes", "jóven"),
+        ("leyes", "ley"),
+        ("meses", "mes"),
+        ("interés", "interés"),  # stressed singular, not a plural
+        ("tres", "tres"),  # too short to be a plural of anything
+        ("informes", "informes"),  # -es after m: the stemmer handles it
+        ("veces", "veces"),  # -ces plurals of -z are left alone (índices/índice would break)
+    ],
+)
+def test_singular_cuts_plural_es_after_consonants(word: str, expected: str) -> None:
+    assert singular(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("educacion", "educación"),
+        ("decision", "decisión"),
+        ("psicologia", "psicología"),
+        ("metodologias", "metodologías"),
+        ("cion", "cion"),
+        ("salud", "salud"),
+    ],
+)
+def test_restore_accent_gives_the_stemmer_its_suffixes(word: str, expected: str) -> None:
+    assert restore_accent(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("text_filter", "word", "expected"),
+    [
+        (AccentFoldFilter(), "población", "poblacion"),
+        (EnyeFilter(), "niñas", "ninas"),
+        (SingularFilter(), "mujeres", "mujer"),
+        (RestoreAccentFilter(), "migracion", "migración"),
+        (StemMergeFilter(), "migrant", "migr"),
+        (StemMergeFilter(), "migracion", "migr"),
+        (StemMergeFilter(), "salud", "salud"),
+    ],
+)
+def test_each_filter_rewrites_token_text(text_filter, word: str, expected: str) -> None:
+    tokenizer = SPANISH.items[0]
+    assert [t.text for t in text_filter(tokenizer(word))] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("migrants", "migrant"),
+        ("education", "educational"),
+        ("Refugees", "refugee"),
+        ("policies", "policy"),
+        ("assessments", "assessment"),
+        ("café", "cafe"),
+        ("naïve", "naive"),
+    ],
+)
+def test_english_pairs_meet(a: str, b: str) -> None:
+    assert terms(ENGLISH, a) == terms(ENGLISH, b) != []
+
+
+def test_english_keeps_united_states() -> None:
+    assert len(terms(ENGLISH, "United States")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Migració", "es", "migracio"),
+        ("Niñ", "es", "nin"),
+        ("Año", "es", "año"),
+        ("Educa", "en", "educa"),
+        ("Naïv", "en", "naiv"),
+    ],
+)
+def test_prefix_form_folds_without_stemming(text: str, language: str, expected: str) -> None:
+    assert prefix_form(text, language) == expected
+
+
+@pytest.mark.parametrize("factory", [spanish_analyzer, english_analyzer])
+def test_analyzers_survive_pickling(factory) -> None:
+    """Whoosh pickles the schema, analyzers included, into the index."""
+    text = "Educación de niñas venezolanas en 2019"
+    restored = pickle.loads(pickle.dumps(factory()))
+    assert terms(restored, text) == terms(factory(), text)
+
+
+@pytest.mark.realdocs
+def test_spanish_analyzer_runs_on_real_documents() -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    pdfs = sorted(REALDOCS_ES.glob("*.pdf"))[:3]
+    if not pdfs:
+        pytest.skip(f"no PDFs in {REALDOCS_ES}")
+    for path in pdfs:
+        pdf = pdfium.PdfDocument(path)
+        text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(min(len(pdf), 20)))
+        # Whoosh reuses one Token object: check each while iterating.
+        spans = [(t.startchar, t.endchar) for t in SPANISH(text, chars=True, positions=True)]
+        assert spans, path
+        assert all(text[start:end].strip() for start, end in spans)

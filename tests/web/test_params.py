@@ -1,0 +1,121 @@
+"""params: the query string <-> SearchRequest table is the specification."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from acervo.search.errors import BadParameter
+from acervo.search.models import SearchRequest
+from acervo.web import params
+from acervo.web.views import page_numbers
+
+
+def parse(query: list[tuple[str, str]]) -> SearchRequest:
+    return params.parse_request(MultiDict(query))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ([], SearchRequest()),
+        ([("q", "  educacion  ")], SearchRequest(query="educacion")),
+        (
+            [("agency", "ACNUR"), ("agency", "OIM"), ("agency", "ACNUR"), ("agency", " ")],
+            SearchRequest(filters={"agency": ("ACNUR", "OIM")}),
+        ),
+        (
+            [("topic", "salud"), ("year", "2019"), ("language", "es"), ("doc_type", "informe")],
+            SearchRequest(
+                filters={
+                    "topic": ("salud",),
+                    "year": ("2019",),
+                    "language": ("es",),
+                    "doc_type": ("informe",),
+                }
+            ),
+        ),
+        ([("year_from", "2019"), ("year_to", "2021")], SearchRequest(year_from=2019, year_to=2021)),
+        ([("page", "3"), ("per_page", "50")], SearchRequest(page=3, per_page=50)),
+        ([("page", ""), ("lang", "en"), ("unknown", "x")], SearchRequest()),
+    ],
+)
+def test_parse_request(query: list[tuple[str, str]], expected: SearchRequest) -> None:
+    assert parse(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ([("page", "0")], "número de página"),
+        ([("page", "-2")], "número de página"),
+        ([("page", "dos")], "número de página"),
+        ([("page", "²")], "número de página"),
+        ([("per_page", "101")], "resultados por página"),
+        ([("year_from", "19999")], "año inicial"),
+        ([("year_to", "abc")], "año final"),
+        ([("year_from", "2021"), ("year_to", "2019")], "posterior"),
+        ([("year", "20x9")], "no es un año válido"),
+        ([("q", "x" * 1001)], "demasiado larga"),
+        ([("agency", str(n)) for n in range(51)], "Demasiados valores"),
+    ],
+)
+def test_bad_parameters(query: list[tuple[str, str]], words: str) -> None:
+    with pytest.raises(BadParameter, match=words):
+        parse(query)
+
+
+def test_request_args_round_trip() -> None:
+    req = SearchRequest(
+        query="migra*",
+        filters={"agency": ("ACNUR", "OIM"), "year": ("2020",)},
+        year_from=2018,
+        page=2,
+        per_page=20,
+    )
+    args = params.request_args(req)
+    assert args == {
+        "q": "migra*",
+        "agency": ["ACNUR", "OIM"],
+        "year": ["2020"],
+        "year_from": "2018",
+        "page": "2",
+        "per_page": "20",
+    }
+    flat = [(k, v) for k, vs in args.items() for v in ([vs] if isinstance(vs, str) else vs)]
+    assert parse(flat) == req
+
+
+def test_defaults_are_left_out_of_urls() -> None:
+    assert params.request_args(SearchRequest()) == {}
+
+
+def test_toggle_filter_adds_removes_and_goes_back_to_page_one() -> None:
+    req = SearchRequest(query="x", filters={"agency": ("ACNUR",)}, page=4)
+    ticked = params.toggle_filter(req, "agency", "OIM")
+    assert ticked.filters == {"agency": ("ACNUR", "OIM")} and ticked.page == 1
+    assert params.toggle_filter(ticked, "agency", "ACNUR").filters == {"agency": ("OIM",)}
+    assert params.toggle_filter(req, "agency", "ACNUR").filters == {}
+
+
+def test_without_filters_and_export_request() -> None:
+    req = SearchRequest(query="x", filters={"topic": ("salud",)}, year_to=2020, page=3)
+    assert params.without_filters(req) == SearchRequest(query="x")
+    assert params.export_request(req) == SearchRequest(
+        query="x", filters={"topic": ("salud",)}, year_to=2020
+    )
+
+
+@pytest.mark.parametrize(
+    ("current", "last", "expected"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (1, 10, [1, 2, 3, None, 10]),
+        (5, 10, [1, None, 3, 4, 5, 6, 7, None, 10]),
+        (10, 10, [1, None, 8, 9, 10]),
+        (4, 10, [1, 2, 3, 4, 5, 6, None, 10]),
+    ],
+)
+def test_page_numbers(current: int, last: int, expected: list[int | None]) -> None:
+    assert page_numbers(current, last) == expected

@@ -1,0 +1,142 @@
+"""Query string <-> SearchRequest: the only place that reads or writes search parameters.
+
+Parameters: `q`, repeated facet parameters (`agency=ACNUR&agency=OIM`, `topic`, `year`,
+`language`, `doc_type`), `year_from`, `year_to`, `page`, `per_page`. Anything else (`lang`)
+is not part of a search and is ignored here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from werkzeug.datastructures import MultiDict
+
+from acervo.search.errors import BadParameter
+from acervo.search.models import DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SearchRequest
+
+MAX_QUERY_CHARS = 1000
+MAX_VALUES_PER_FACET = 50
+MAX_VALUE_CHARS = 200
+MIN_YEAR, MAX_YEAR = 1000, 2999
+# Whoosh pages through hits; a deep page number costs as much as a full export.
+MAX_PAGE = 10_000
+
+Args = MultiDict[str, str]
+
+
+def parse_request(args: Args) -> SearchRequest:
+    """Turn request.args into a SearchRequest; raise BadParameter (Spanish) on a bad value."""
+    query = args.get("q", "").strip()
+    if len(query) > MAX_QUERY_CHARS:
+        raise BadParameter(
+            f"La consulta es demasiado larga ({len(query)} caracteres); "
+            f"use como máximo {MAX_QUERY_CHARS}."
+        )
+    year_from = _optional_int(args, "year_from", "año inicial", MIN_YEAR, MAX_YEAR)
+    year_to = _optional_int(args, "year_to", "año final", MIN_YEAR, MAX_YEAR)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise BadParameter(
+            f"El año inicial ({year_from}) es posterior al año final ({year_to}); "
+            "inviértalos o corrija uno de los dos."
+        )
+    return SearchRequest(
+        query=query,
+        filters=_filters(args),
+        year_from=year_from,
+        year_to=year_to,
+        page=_optional_int(args, "page", "número de página", 1, MAX_PAGE) or 1,
+        per_page=_optional_int(args, "per_page", "resultados por página", 1, MAX_PER_PAGE)
+        or DEFAULT_PER_PAGE,
+    )
+
+
+def _filters(args: Args) -> dict[str, tuple[str, ...]]:
+    filters: dict[str, tuple[str, ...]] = {}
+    for facet in FACETS:
+        # dict.fromkeys: drop repeated values, keep the order of the URL
+        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(facet) if v.strip()))
+        if len(values) > MAX_VALUES_PER_FACET or any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise BadParameter(f"Demasiados valores o valores demasiado largos en «{facet}».")
+        bad_years = [v for v in values if not _is_year(v)] if facet == "year" else []
+        if bad_years:
+            raise BadParameter(
+                f"«{bad_years[0][:40]}» no es un año válido; use cuatro cifras, p. ej. 2019."
+            )
+        if values:
+            filters[facet] = values
+    return filters
+
+
+def _is_year(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) == 4
+
+
+def _optional_int(args: Args, name: str, what: str, low: int, high: int) -> int | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise BadParameter(
+            f"El {what} «{raw[:40]}» no es válido: debe ser un número entero entre {low} y {high}."
+        )
+    return int(raw)
+
+
+def request_args(req: SearchRequest) -> dict[str, str | list[str]]:
+    """The query string of a request (defaults left out), for url_for: shareable URLs."""
+    args: dict[str, str | list[str]] = {}
+    if req.query:
+        args["q"] = req.query
+    for facet in FACETS:
+        if req.filters.get(facet):
+            args[facet] = list(req.filters[facet])
+    optional = {
+        "year_from": req.year_from,
+        "year_to": req.year_to,
+        "page": req.page if req.page != 1 else None,
+        "per_page": req.per_page if req.per_page != DEFAULT_PER_PAGE else None,
+    }
+    args.update({k: str(v) for k, v in optional.items() if v is not None})
+    return args
+
+
+def toggle_filter(req: SearchRequest, facet: str, value: str) -> SearchRequest:
+    """The request with `value` ticked or unticked in `facet`, back on page 1."""
+    current = req.filters.get(facet, ())
+    values = tuple(v for v in current if v != value) if value in current else (*current, value)
+    filters = {k: v for k, v in {**req.filters, facet: values}.items() if v}
+    return replace(req, filters=filters, page=1)
+
+
+def without_filters(req: SearchRequest) -> SearchRequest:
+    """The same query with no facet or year filter, on page 1."""
+    return replace(req, filters={}, year_from=None, year_to=None, page=1)
+
+
+def export_request(req: SearchRequest) -> SearchRequest:
+    """What an export link carries: query and filters, not the page."""
+    return replace(req, page=1, per_page=DEFAULT_PER_PAGE)
+
+
+def has_filters(req: SearchRequest) -> bool:
+    return bool(req.filters) or req.year_from is not None or req.year_to is not None
+
+
+def selected_filters(req: SearchRequest) -> list[tuple[str, str]]:
+    """(facet, value) pairs that are ticked, in facet order."""
+    return [(facet, value) for facet in FACETS for value in req.filters.get(facet, ())]
+
+
+def is_selected(req: SearchRequest, facet: str, value: str) -> bool:
+    return value in req.filters.get(facet, ())
+
+
+def as_mapping(req: SearchRequest) -> Mapping[str, object]:
+    """The request as plain data (the JSON export's metadata)."""
+    return {
+        "query": req.query,
+        "filters": {k: list(v) for k, v in req.filters.items()},
+        "year_from": req.year_from,
+        "year_to": req.year_to,
+    }

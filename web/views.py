@@ -1,0 +1,220 @@
+"""Routes: the search page, the JSON API, the exports and the original files.
+
+Every output goes through `run_search` (or `stream_hits` for exports) with a SearchRequest built
+by `params.parse_request`; views only pick the output format.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+
+from acervo.search import export
+from acervo.search.errors import IndexMissing, SearchError
+from acervo.search.indexer import IndexStore
+from acervo.search.models import DEFAULT_PER_PAGE, FACETS, SearchHit, SearchRequest, SearchResult
+from acervo.web import i18n, params
+
+bp = Blueprint("acervo", __name__)
+
+DOC_ID = re.compile(r"[0-9a-f]{16}")
+PDF_MIMETYPE = "application/pdf"
+FILE_MIMETYPES: dict[str, str] = {
+    ".pdf": PDF_MIMETYPE,
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".doc": "application/msword",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".rtf": "application/rtf",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+FACET_VALUES_SHOWN = 8  # the rest of a facet folds into "Ver más"
+PAGE_LINKS_AROUND = 2  # page numbers shown on each side of the current page
+
+
+def _store() -> IndexStore:
+    return current_app.extensions["acervo.index"]
+
+
+def run_search(req: SearchRequest) -> SearchResult:
+    """The one search behind the page, the API and the exports (raises SearchError)."""
+    with _store().open_searcher() as searcher:
+        return searcher.search(req)
+
+
+def stream_hits(req: SearchRequest) -> Iterator[SearchHit]:
+    """Every hit of `req`, not one page; the searcher stays open while the export streams."""
+    with _store().open_searcher() as searcher:
+        yield from searcher.iter_hits(req)
+
+
+@bp.get("/")
+def search_page() -> str:
+    req = params.parse_request(request.args)
+    return render_template("search.html", req=req, result=run_search(req), query=req.query)
+
+
+@bp.get("/api/search")
+def api_search() -> Response:
+    return jsonify(run_search(params.parse_request(request.args)).to_json())
+
+
+@bp.get("/export.csv")
+def export_csv() -> Response:
+    return _export("csv", "text/csv; charset=utf-8", _csv_chunks)
+
+
+@bp.get("/export.json")
+def export_json() -> Response:
+    return _export("json", "application/json; charset=utf-8", _json_chunks)
+
+
+Renderer = Callable[[SearchRequest, int, Iterator[SearchHit]], Iterator[str]]
+
+
+def _export(extension: str, mimetype: str, render: Renderer) -> Response:
+    req = params.parse_request(request.args)
+    # Search once before streaming: a bad query must become a 400, not a truncated download.
+    total = run_search(replace(req, page=1, per_page=1)).total
+    body = stream_with_context(render(req, total, stream_hits(req)))
+    filename = f"acervo-{date.today().isoformat()}.{extension}"
+    return Response(
+        body,
+        content_type=mimetype,
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+def _csv_chunks(_req: SearchRequest, _total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
+    return export.csv_chunks(hits)
+
+
+def _json_chunks(req: SearchRequest, total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
+    # the documented shape: {query, filters, year_from, year_to, index_version, total, hits}
+    meta = {**params.as_mapping(req), "index_version": _store().version(), "total": total}
+    return export.json_chunks(meta, hits)
+
+
+@bp.get("/documento/<doc_id>/archivo")
+def document_file(doc_id: str) -> Response:
+    """The original file of an indexed document; its path comes from the index only."""
+    if not DOC_ID.fullmatch(doc_id):
+        abort(404)
+    with _store().open_searcher() as searcher:
+        hit = searcher.document(doc_id)
+    path = _existing_file(hit.paths or (hit.path,)) if hit else None
+    if path is None:
+        abort(404)
+    mimetype = FILE_MIMETYPES.get(path.suffix.lower(), "application/octet-stream")
+    # Only PDFs open in the browser (at #page=N); HTML and the rest are downloaded, never
+    # rendered on our origin.
+    return send_file(
+        path, mimetype=mimetype, as_attachment=mimetype != PDF_MIMETYPE, download_name=path.name
+    )
+
+
+def _existing_file(paths: tuple[str, ...]) -> Path | None:
+    return next((Path(p) for p in paths if p and Path(p).is_file()), None)
+
+
+@bp.app_errorhandler(IndexMissing)
+def index_missing(exc: IndexMissing) -> tuple[Response | str, int]:
+    return _error(exc, 503, "unavailable.html")
+
+
+@bp.app_errorhandler(SearchError)
+def search_error(exc: SearchError) -> tuple[Response | str, int]:
+    return _error(exc, 400, "search.html")
+
+
+def _error(exc: SearchError, status: int, template: str) -> tuple[Response | str, int]:
+    if request.path.startswith("/api/"):
+        return jsonify(error=str(exc)), status
+    query = request.args.get("q", "")[: params.MAX_QUERY_CHARS]
+    return render_template(template, error=str(exc), req=None, result=None, query=query), status
+
+
+# ---- links and helpers for the templates -------------------------------------------------
+
+
+def search_url(req: SearchRequest, endpoint: str = "acervo.search_page") -> str:
+    return url_for(endpoint, **params.request_args(req))
+
+
+def toggle_url(req: SearchRequest, facet: str, value: str) -> str:
+    return search_url(params.toggle_filter(req, facet, value))
+
+
+def page_url(req: SearchRequest, page: int) -> str:
+    return search_url(replace(req, page=page))
+
+
+def export_url(req: SearchRequest, extension: str) -> str:
+    return search_url(params.export_request(req), f"acervo.export_{extension}")
+
+
+def file_url(hit: SearchHit, page: int | None = None) -> str:
+    """Link to the original file; PDFs open at the passage's page."""
+    url = url_for("acervo.document_file", doc_id=hit.id)
+    is_pdf = (hit.path or "").lower().endswith(".pdf")
+    return f"{url}#page={page}" if page and is_pdf else url
+
+
+def language_url(lang: str) -> str:
+    """The current page in another UI language (the choice is then kept in a cookie)."""
+    args = {k: v for k, v in request.args.lists() if k != "lang"}
+    endpoint = request.endpoint if request.endpoint == "acervo.search_page" else None
+    return url_for(endpoint or "acervo.search_page", **args, lang=lang)
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """Page links to show: first, last and a window around `current`; None is a gap."""
+    low, high = max(1, current - PAGE_LINKS_AROUND), min(last, current + PAGE_LINKS_AROUND)
+    pages = sorted({1, last, *range(low, high + 1)} - {0})
+    shown: list[int | None] = []
+    for page in pages:
+        if shown and page - (shown[-1] or 0) > 1:
+            shown.append(None)
+        shown.append(page)
+    return shown
+
+
+def last_page(result: SearchResult) -> int:
+    return max(1, math.ceil(result.total / result.request.per_page))
+
+
+@bp.app_context_processor
+def template_helpers() -> dict[str, object]:
+    return {
+        "FACETS": FACETS,
+        "DEFAULT_PER_PAGE": DEFAULT_PER_PAGE,
+        "FACET_VALUES_SHOWN": FACET_VALUES_SHOWN,
+        "search_url": search_url,
+        "toggle_url": toggle_url,
+        "page_url": page_url,
+        "export_url": export_url,
+        "file_url": file_url,
+        "language_url": language_url,
+        "page_numbers": page_numbers,
+        "last_page": last_page,
+        "params": params,
+        "format_number": i18n.format_number,
+    }
