@@ -52,8 +52,11 @@ def build_index(
 
     def documents() -> Iterator[ExtractedDocument]:
         events = run_ingest(
-            roots, known, workers=config.workers,
-            timeout_s=config.extract_timeout_s, memory_mb=config.extract_memory_mb,
+            roots,
+            known,
+            workers=config.workers,
+            timeout_s=config.extract_timeout_s,
+            memory_mb=config.extract_memory_mb,
         )
         for event in events:
             if isinstance(event, Indexed):

@@ -14,7 +14,7 @@ from typing import TextIO
 from acervo import __version__
 from acervo.config import Config, ConfigError, load_config
 from acervo.search.errors import IndexMissing, SearchError
-from acervo.search.models import DEFAULT_PER_PAGE, FACETS, SearchRequest
+from acervo.search.models import DEFAULT_PER_PAGE, SearchRequest
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_NO_INDEX = 0, 1, 2, 3
 
@@ -57,9 +57,12 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _add_ingest(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ingest", help="indexar carpetas de estudios (PDF, DOCX...)",
-                       description="Construye o actualiza el índice con los archivos de las "
-                       "carpetas dadas (por defecto corpus/). Informa de cada archivo que falla.")
+    p = sub.add_parser(
+        "ingest",
+        help="indexar carpetas de estudios (PDF, DOCX...)",
+        description="Construye o actualiza el índice con los archivos de las "
+        "carpetas dadas (por defecto corpus/). Informa de cada archivo que falla.",
+    )
     p.add_argument("folders", nargs="*", help="carpetas a indexar (por defecto corpus/)")
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
     p.add_argument("--workers", type=int, help="procesos de extracción (por defecto: núcleos)")
@@ -79,9 +82,12 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def _add_search(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("search", help="buscar en el índice",
-                       description="Busca en el índice. Sintaxis: palabras (todas requeridas), "
-                       '"frase exacta", OR, -palabra, migra*, agencia:, tema:, anio:2019..2021.')
+    p = sub.add_parser(
+        "search",
+        help="buscar en el índice",
+        description="Busca en el índice. Sintaxis: palabras (todas requeridas), "
+        '"frase exacta", OR, -palabra, migra*, agencia:, tema:, anio:2019..2021.',
+    )
     _add_filters(p)
     p.add_argument("--page", type=int, default=1, help="página de resultados (desde 1)")
     p.add_argument("--per-page", type=int, default=DEFAULT_PER_PAGE, help="resultados por página")
@@ -90,9 +96,11 @@ def _add_search(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("export", help="exportar todos los resultados (CSV o JSON)",
-                       description="Exporta todos los resultados de la consulta, no solo una "
-                       "página.")
+    p = sub.add_parser(
+        "export",
+        help="exportar todos los resultados (CSV o JSON)",
+        description="Exporta todos los resultados de la consulta, no solo una página.",
+    )
     _add_filters(p)
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="formato")
     p.add_argument("-o", "--output", help="archivo de salida (por defecto la salida estándar)")
@@ -100,8 +108,11 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="servir la interfaz web y la API (waitress)",
-                       description="Sirve la interfaz web y la API JSON con waitress.")
+    p = sub.add_parser(
+        "serve",
+        help="servir la interfaz web y la API (waitress)",
+        description="Sirve la interfaz web y la API JSON con waitress.",
+    )
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
     p.add_argument("--host", help="dirección (por defecto 127.0.0.1)")
     p.add_argument("--port", type=int, help="puerto (por defecto 8000)")
@@ -130,8 +141,14 @@ def _request(args: argparse.Namespace, page: int = 1, per_page: int = DEFAULT_PE
         if getattr(args, flag)
     }
     year_from, year_to = _parse_year(args.year)
-    return SearchRequest(query=args.query, filters=filters, year_from=year_from,
-                         year_to=year_to, page=page, per_page=per_page)
+    return SearchRequest(
+        query=args.query,
+        filters=filters,
+        year_from=year_from,
+        year_to=year_to,
+        page=page,
+        per_page=per_page,
+    )
 
 
 def _store(config: Config):
@@ -214,9 +231,13 @@ def _iter_chunks(args: argparse.Namespace, config: Config) -> Iterator[str]:
         if args.format == "csv":
             yield from export.csv_chunks(hits)
         else:
-            meta = {"query": req.query, "filters": {k: list(v) for k, v in req.filters.items()},
-                    "year_from": req.year_from, "year_to": req.year_to,
-                    "index_version": store.version()}
+            meta = {
+                "query": req.query,
+                "filters": {k: list(v) for k, v in req.filters.items()},
+                "year_from": req.year_from,
+                "year_to": req.year_to,
+                "index_version": store.version(),
+            }
             yield from export.json_chunks(meta, hits)
 
 
