@@ -436,7 +436,19 @@ def _looks_like_title(line: str) -> bool:
         and not re.search(r"https?://|www\.|@", line)
         and not NOT_A_TITLE.search(vocab.fold(line))
         and not agencies_in_name(line)  # a cover's agency name is not the title
+        and not _names_agency_in_full(line)  # nor is "Alto Comisionado ... (ACNUR) - Ecuador"
     )
+
+
+@cache
+def _agency_full_names() -> tuple[str, ...]:
+    names = (n for t in vocab.agencies() for n in (t.label_es, t.label_en, *t.aliases))
+    return tuple(sorted({vocab.fold(n) for n in names if len(n.split()) >= 4}))
+
+
+def _names_agency_in_full(line: str) -> bool:
+    folded = vocab.fold(line)
+    return any(name in folded for name in _agency_full_names())
 
 
 def infer_year(front: str) -> int | None:
