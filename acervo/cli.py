@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -227,6 +228,7 @@ def _iter_chunks(args: argparse.Namespace, config: Config) -> Iterator[str]:
     req = _request(args)
     store = _store(config)
     with store.open_searcher() as searcher:
+        total = searcher.search(replace(req, per_page=1)).total  # a bad query fails here
         hits = searcher.iter_hits(req)
         if args.format == "csv":
             yield from export.csv_chunks(hits)
@@ -237,6 +239,7 @@ def _iter_chunks(args: argparse.Namespace, config: Config) -> Iterator[str]:
                 "year_from": req.year_from,
                 "year_to": req.year_to,
                 "index_version": store.version(),
+                "total": total,
             }
             yield from export.json_chunks(meta, hits)
 

@@ -1,0 +1,148 @@
+"""The sample corpus through the real `acervo` command: ingest, search, filter, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, acervo
+
+from acervo.ingest.discover import is_sidecar
+
+DOCUMENT_FILES = [p for p in CORPUS.rglob("*") if p.is_file() and not is_sidecar(p.name)]
+
+
+def search(index: Path, *args: object) -> dict:
+    run = acervo("--index", index, "search", *args, "--json")
+    assert run.returncode == 0, run.stderr
+    return run.json()
+
+
+def summary_number(stdout: str, label: str) -> int:
+    match = re.search(rf"^{label}:\s+(\d+)", stdout, re.MULTILINE)
+    assert match, f"{label!r} missing from the summary:\n{stdout}"
+    return int(match.group(1))
+
+
+def test_ingest_reports_every_file(corpus_index):
+    _, run = corpus_index
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert summary_number(run.stdout, "Archivos vistos") == len(DOCUMENT_FILES)
+    assert summary_number(run.stdout, "Fallidos") == 0
+    # GTRM/2021 and R4V/2021 hold the same file: one document, one extra copy
+    assert summary_number(run.stdout, "Duplicados \\(copias\\)") == 1
+    assert summary_number(run.stdout, "Indexados") == len(DOCUMENT_FILES) - 1
+
+
+def test_reingest_changes_nothing(corpus_index, tmp_path):
+    index, first = corpus_index
+    again = acervo("--index", index, "ingest", "--quiet", CORPUS)
+    assert again.returncode == 0, again.stderr
+    assert summary_number(again.stdout, "Indexados") == 0
+    assert summary_number(again.stdout, "Sin cambios") == summary_number(first.stdout, "Indexados")
+    assert summary_number(again.stdout, "Eliminados") == 0
+
+
+def test_educacion_ninos_finds_the_pages_that_say_educacion_and_ninos(corpus_index):
+    index, _ = corpus_index
+    result = search(index, "educacion ninos")
+    assert result["total"] >= 5
+    hits = {Path(h["path"]).relative_to(CORPUS).as_posix(): h for h in result["hits"]}
+    hit = hits["UNICEF/2019/situacion-nna-frontera-norte.pdf"]
+    page2 = next(p for p in hit["passages"] if p["page"] == 2)
+    assert "educación" in page2["text"].lower() and "niñ" in page2["text"].lower()
+    assert "<mark" in page2["html"]
+    for hit in result["hits"]:  # every passage shows at least one query word highlighted
+        assert all("<mark" in p["html"] for p in hit["passages"]), hit["title"]
+
+
+def test_accents_case_and_plural_do_not_matter(corpus_index):
+    index, _ = corpus_index
+    totals = {
+        q: search(index, q)["total"]
+        for q in ("educación niños", "EDUCACION NINOS", "educaciones niño")
+    }
+    assert len(set(totals.values())) == 1, totals
+
+
+def test_facets_narrow_correctly(corpus_index):
+    index, _ = corpus_index
+    everything = search(index, "")
+    agencies = {f["value"]: f["count"] for f in everything["facets"]["agency"]}
+    first, second = list(agencies)[:2]
+    only_first = search(index, "", "--agency", first)
+    assert only_first["total"] == agencies[first]
+    assert all(first in h["agencies"] for h in only_first["hits"])
+    either = search(index, "", "--agency", first, "--agency", second, "--per-page", "100")
+    assert max(agencies[first], agencies[second]) <= either["total"]
+    assert either["total"] <= agencies[first] + agencies[second]
+    topic = only_first["facets"]["topic"][0]
+    both = search(index, "", "--agency", first, "--topic", topic["value"])
+    assert both["total"] == topic["count"]  # the count shown is what ticking it gives
+
+
+def test_year_range_filter(corpus_index):
+    index, _ = corpus_index
+    result = search(index, "", "--year", "2019..2021", "--per-page", "100")
+    years = [h["year"] for h in result["hits"]]
+    assert years and all(2019 <= y <= 2021 for y in years)
+    counts = {int(f["value"]): f["count"] for f in search(index, "")["facets"]["year"]}
+    assert result["total"] == sum(n for y, n in counts.items() if 2019 <= y <= 2021)
+
+
+@pytest.mark.parametrize("query", ["", "salud", "educacion ninos"])
+def test_csv_export_has_one_row_per_hit(corpus_index, tmp_path, query):
+    index, _ = corpus_index
+    out = tmp_path / "hits.csv"
+    run = acervo("--index", index, "export", query, "--format", "csv", "-o", out)
+    assert run.returncode == 0, run.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert len(rows) == search(index, query)["total"]
+    assert all(row["titulo"] for row in rows)
+
+
+def test_json_export_has_every_hit(corpus_index):
+    index, _ = corpus_index
+    run = acervo("--index", index, "export", "salud", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    data = json.loads(run.stdout)
+    assert data["total"] == len(data["hits"]) == search(index, "salud")["total"]
+
+
+def test_text_output_for_people(corpus_index):
+    index, _ = corpus_index
+    run = acervo("--index", index, "search", "trata de personas Huaquillas")
+    assert run.returncode == 0
+    assert re.search(r"^\d+ documentos para «trata de personas Huaquillas»", run.stdout)
+    assert "pág. " in run.stdout
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [('"sin cerrar', "comillas"), ("autor:garcia", "Campo desconocido"), ("(salud", "paréntesis")],
+)
+def test_bad_query_is_a_spanish_message_not_a_crash(corpus_index, query, message):
+    index, _ = corpus_index
+    run = acervo("--index", index, "search", query)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_missing_index_says_what_to_do(tmp_path):
+    run = acervo("--index", tmp_path / "nothing", "search", "salud")
+    assert run.returncode == 3
+    assert "acervo ingest" in run.stderr
+
+
+def test_version_and_help():
+    assert acervo("--version").stdout.startswith("acervo ")
+    for command in ("ingest", "search", "export", "serve"):
+        run = acervo(command, "--help")
+        assert run.returncode == 0 and "usage" in run.stdout.lower()
