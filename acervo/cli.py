@@ -18,9 +18,23 @@ from acervo.search.errors import IndexMissing, SearchError
 from acervo.search.models import DEFAULT_PER_PAGE, SearchRequest
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_NO_INDEX = 0, 1, 2, 3
+EXIT_INDEX_ERROR = 4  # the index could not be updated (disk, lock, removal guard): unchanged
 
 # CLI filter flag -> facet name in SearchRequest.filters
-_FILTER_FLAGS = {"agency": "agency", "topic": "topic", "language": "language", "type": "doc_type"}
+_FILTER_FLAGS = {
+    "agency": "agency",
+    "topic": "topic",
+    "language": "language",
+    "type": "doc_type",
+    "place": "place",
+}
+# --result-type: English or Spanish names of what a search returns (SearchRequest.result_type)
+_RESULT_TYPES = {
+    "documents": "documents",
+    "documentos": "documents",
+    "records": "records",
+    "registros": "records",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -39,6 +53,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SearchError as exc:
         print(f"Error en la consulta: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except _index_errors() as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_INDEX_ERROR
+
+
+def _index_errors() -> tuple[type[Exception], ...]:
+    """Errors that leave the index as it was and need the administrator (exit code 4)."""
+    from acervo.build import RemovalRefused
+    from acervo.report import ReportNotFound
+    from acervo.search.indexer import IndexUpdateError
+    from acervo.search.lock import IndexLocked
+
+    return (IndexUpdateError, IndexLocked, RemovalRefused, ReportNotFound)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -54,6 +81,9 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_search(sub)
     _add_export(sub)
     _add_serve(sub)
+    _add_similar(sub)
+    _add_report(sub)
+    _add_status(sub)
     return parser
 
 
@@ -69,7 +99,97 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workers", type=int, help="procesos de extracción (por defecto: núcleos)")
     p.add_argument("--timeout", type=float, help="segundos máximos por archivo")
     p.add_argument("--quiet", action="store_true", help="solo el resumen")
+    _add_extraction_flags(p)
+    p.add_argument(
+        "--prune",
+        action="store_true",
+        help="eliminar del índice los documentos cuyos archivos ya no están, aunque sean muchos",
+    )
+    p.add_argument(
+        "--prune-threshold",
+        type=_share,
+        metavar="FRACCIÓN",
+        help="parte de los documentos indexados que se puede eliminar sin --prune "
+        "(por defecto 0.2 = 20 %%)",
+    )
     p.set_defaults(handler=_cmd_ingest)
+
+
+def _add_extraction_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--memory-mb", type=int, help="memoria máxima por proceso de extracción (MB)")
+    p.add_argument(
+        "--extractor",
+        choices=("auto", "pdfium", "pdfminer"),
+        help="lector de PDF: pdfminer (referencia, por defecto), auto (pdfium, unas 20 veces "
+        "más rápido, con pdfminer de respaldo) o pdfium",
+    )
+    p.add_argument(
+        "--ocr",
+        action="store_true",
+        default=None,
+        help="leer con OCR (tesseract, español e inglés) las páginas escaneadas",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="DIRECCIÓN",
+        help="enviar la extracción a un clúster dask.distributed (p. ej. tcp://10.0.0.5:8786)",
+    )
+
+
+def _extraction_overrides(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "extract_memory_mb": args.memory_mb,
+        "extractor": args.extractor,
+        "ocr": args.ocr,
+        "dask_address": args.dask,
+    }
+
+
+def _progress_output(quiet: bool):
+    """(meter, per-file line printer): a bar on a terminal, log lines otherwise."""
+    from acervo.ingest.progress import Progress
+
+    if quiet:
+        return None, None
+    meter = Progress(sys.stdout)
+    if meter.tty:  # only failures interrupt the bar; added files are counted in it
+        return meter, lambda line: meter.message(line) if line.startswith("!") else None
+    return meter, _print_progress
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"«{text}»: use una fracción entre 0 y 1, p. ej. 0.2")
+    return value
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report",
+        help="informe de una ingesta: qué pasó con cada archivo",
+        description="Muestra el informe de la última ingesta (o de la ejecución RUN): "
+        "totales y archivos fallidos agrupados por quién debe actuar.",
+    )
+    p.add_argument("run", nargs="?", help="ejecución (nombre o su comienzo; por defecto la última)")
+    p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
+    p.add_argument("--json", action="store_true", help="el informe completo en JSON")
+    p.add_argument("--list", action="store_true", help="listar las ejecuciones registradas")
+    p.set_defaults(handler=_cmd_report)
+
+
+def _add_status(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "status",
+        help="estado del índice: documentos, páginas, agencias, años, última ingesta",
+        description="Resume el índice: documentos, páginas, por agencia y por año, "
+        "y la última ingesta con sus fallos.",
+    )
+    p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
+    p.set_defaults(handler=_cmd_status)
 
 
 def _add_filters(p: argparse.ArgumentParser) -> None:
@@ -80,6 +200,20 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", help="año o rango: 2019 o 2019..2021")
     p.add_argument("--language", action="append", default=[], help="idioma: es, en")
     p.add_argument("--type", action="append", default=[], help="tipo de documento")
+    p.add_argument(
+        "--place", action="append", default=[], help="lugar (repetible): sucumbios, huaquillas"
+    )
+    p.add_argument(
+        "--result-type",
+        choices=sorted(_RESULT_TYPES),
+        default="documents",
+        help="documentos (por defecto) o registros de lecciones aprendidas",
+    )
+    p.add_argument(
+        "--no-expand",
+        action="store_true",
+        help="no buscar también sinónimos y traducciones (ACNUR = UNHCR, VBG = GBV...)",
+    )
 
 
 def _add_search(sub: argparse._SubParsersAction) -> None:
@@ -149,6 +283,8 @@ def _request(args: argparse.Namespace, page: int = 1, per_page: int = DEFAULT_PE
         year_to=year_to,
         page=page,
         per_page=per_page,
+        result_type=_RESULT_TYPES[args.result_type],
+        expand=not args.no_expand,
     )
 
 
@@ -159,16 +295,26 @@ def _store(config: Config):
 
 
 def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
-    from acervo.build import build_index
+    from acervo.build import DEFAULT_PRUNE_THRESHOLD, IngestOptions, build_index
 
     config = config.with_overrides(workers=args.workers, extract_timeout_s=args.timeout)
+    config = config.with_overrides(**_extraction_overrides(args))
     roots = tuple(Path(f) for f in args.folders) or config.corpus_dirs
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
         print(f"No existe la carpeta: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
-    progress = None if args.quiet else _print_progress
-    summary = build_index(roots, _store(config), config, progress=progress)
+    meter, progress = _progress_output(args.quiet)
+    threshold = args.prune_threshold
+    options = IngestOptions(
+        prune=args.prune,
+        prune_threshold=DEFAULT_PRUNE_THRESHOLD if threshold is None else threshold,
+    )
+    summary = build_index(
+        roots, _store(config), config, progress=progress, options=options, meter=meter
+    )
+    if meter is not None:
+        meter.finish()
     _print_summary(summary)
     return EXIT_FAILURES if summary.failed else EXIT_OK
 
@@ -188,6 +334,8 @@ def _print_summary(summary) -> None:
     for failure in summary.failed:
         print(f"  - {failure.path}\n      [{failure.kind}] {failure.reason}")
     print(f"Índice: {summary.index_version} ({summary.seconds:.1f} s)")
+    if summary.report:
+        print(f"Informe: {summary.report}  (acervo report)")
 
 
 def _cmd_search(args: argparse.Namespace, config: Config) -> int:
@@ -207,8 +355,10 @@ def _cmd_search(args: argparse.Namespace, config: Config) -> int:
 def _print_result(result, out: TextIO) -> None:
     req = result.request
     pages = max(1, -(-result.total // req.per_page))
-    query = f"«{req.query}»" if req.query.strip() else "todos los documentos"
-    print(f"{result.total} documentos para {query} (página {req.page} de {pages})", file=out)
+    units = "registros" if req.result_type == "records" else "documentos"
+    query = f"«{req.query}»" if req.query.strip() else f"todos los {units}"
+    print(f"{result.total} {units} para {query} (página {req.page} de {pages})", file=out)
+    _print_interpretation(result, out)
     first = (req.page - 1) * req.per_page
     for n, hit in enumerate(result.hits, start=first + 1):
         meta = " · ".join(
@@ -216,10 +366,56 @@ def _print_result(result, out: TextIO) -> None:
         )
         print(f"\n{n}. {hit.title or '(sin título)'}  [{meta}]", file=out)
         print(f"   {hit.path}", file=out)
+        if hit.record:  # a lessons-learned record: where it is and its facets
+            r = hit.record
+            links = " · ".join(f"{name} {', '.join(v)}" for name, v in (("ODS", r.sdg),
+                               ("Pacto", r.gcm)) if v)  # fmt: skip
+            print(f"   {r.code} · {r.area} · {r.lesson_type} · pág. {r.page}  {links}", file=out)
         for passage in hit.passages:
             print(f"   pág. {passage.page}: {' '.join(passage.text.split())}", file=out)
     if result.total == 0:
         print("\nSin resultados. Pruebe con menos palabras, sin filtros, o con migra*.", file=out)
+
+
+def _print_interpretation(result, out: TextIO) -> None:
+    """What the thesaurus added, and a "¿Quiso decir …?" correction, as the web page shows."""
+    for expansion in result.expansions:
+        also = ", ".join(expansion.alternatives)
+        print(f"Buscando también: {also} (para «{expansion.term}»; --no-expand lo evita)", file=out)
+    if result.suggestion:
+        print(f"¿Quiso decir «{result.suggestion}»?", file=out)
+
+
+def _add_similar(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "similar",
+        help="documentos parecidos a uno («más como este»)",
+        description="Lista los documentos más parecidos a uno, por sus términos clave.",
+    )
+    p.add_argument("id", help="identificador del documento (16 cifras hexadecimales)")
+    p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
+    p.add_argument("--limit", type=int, default=5, help="cuántos (por defecto 5)")
+    p.add_argument("--json", action="store_true", help="salida JSON para programas")
+    p.set_defaults(handler=_cmd_similar)
+
+
+def _cmd_similar(args: argparse.Namespace, config: Config) -> int:
+    import json
+
+    from acervo.search.models import hit_to_json
+
+    with _store(config).open_searcher() as searcher:
+        if searcher.document(args.id) is None:
+            raise SearchError(f"No hay ningún documento con el identificador «{args.id}».")
+        hits = searcher.similar(args.id, limit=max(1, args.limit))
+    if args.json:
+        json.dump([hit_to_json(h) for h in hits], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return EXIT_OK
+    for n, hit in enumerate(hits, start=1):
+        meta = " · ".join(str(v) for v in (", ".join(hit.agencies), hit.year) if v)
+        print(f"{n}. {hit.title or '(sin título)'}  [{meta}]  {hit.id}\n   {hit.path}")
+    return EXIT_OK
 
 
 def _iter_chunks(args: argparse.Namespace, config: Config) -> Iterator[str]:
@@ -265,7 +461,65 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     config = config.with_overrides(host=args.host, port=args.port)
     store = _store(config)
     store.open_searcher().close()  # fail now, with the "run acervo ingest" message
-    app = create_app({"INDEX_DIR": config.index_dir, "LANGUAGE": config.language})
+    app = create_app(
+        {
+            "INDEX_DIR": config.index_dir,
+            "LANGUAGE": config.language,
+            "CORPUS_DIRS": config.corpus_dirs,  # document pages show paths relative to these
+        }
+    )
     print(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
     waitress.serve(app, host=config.host, port=config.port, threads=args.threads)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, config: Config) -> int:
+    import json
+
+    from acervo import report
+
+    if args.list:
+        for path in report.list_reports(config.index_dir):
+            data = report.load_report(path)
+            totals = " · ".join(
+                f"{report.OUTCOME_LABELS[k].lower()} {n}" for k, n in data["totals"].items()
+                if n and k in report.OUTCOME_LABELS
+            )  # fmt: skip
+            print(f"{data['run']}  {report.STATUS_LABELS[data['status']].split(':')[0]}  {totals}")
+        return EXIT_OK
+    data = report.load_report(report.find_report(config.index_dir, args.run))
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        print(report.format_report(data))
+    return EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace, config: Config) -> int:
+    from acervo import report
+    from acervo.search.models import SearchRequest as Request
+
+    store = _store(config)
+    stats = store.stats()
+    with store.open_searcher() as searcher:
+        facets = {g.name: g.values for g in searcher.search(Request(query="")).facets}
+    print(f"Índice {config.index_dir}: {store.version()}")
+    print(f"Documentos: {stats.documents}   Páginas con texto: {stats.pages}")
+    for name, label in (("agency", "Por agencia"), ("year", "Por año")):
+        values = sorted(facets.get(name, ()), key=lambda v: str(v.value))
+        print(f"{label}: " + (", ".join(f"{v.value} {v.count}" for v in values) or "sin datos"))
+    try:
+        last = report.load_report(report.find_report(config.index_dir))
+    except report.ReportNotFound:
+        print("Última ingesta: sin informes")
+        return EXIT_OK
+    totals, failures = last["totals"], last["failures_by_actor"]
+    print(
+        f"Última ingesta: {last['run']} ({report.STATUS_LABELS[last['status']]}), "
+        f"{totals['added']} nuevos, {totals['updated']} actualizados, "
+        f"{totals['removed']} eliminados, {totals['failed']} fallidos"
+    )
+    for actor, count in failures.items():
+        print(f"  {report.ACTOR_LABELS.get(actor, actor)}: {count}  (detalle: acervo report)")
     return EXIT_OK

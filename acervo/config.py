@@ -27,6 +27,9 @@ class Config:
     workers: int | None = None  # extraction processes; None = number of cores
     extract_timeout_s: float = 120.0  # per file
     extract_memory_mb: int = 2048  # per extraction process (address space)
+    extractor: str = "pdfminer"  # PDF reader: pdfminer | auto (pdfium, pdfminer fallback) | pdfium
+    ocr: bool = False  # OCR scanned pages with tesseract (spa+eng) when it is installed
+    dask_address: str = ""  # a dask.distributed scheduler to send extraction to
     language: str = "es"  # default UI language
 
     def with_overrides(self, **values: object) -> Config:
@@ -43,6 +46,9 @@ _ENV = {
     "ACERVO_WORKERS": "workers",
     "ACERVO_EXTRACT_TIMEOUT_S": "extract_timeout_s",
     "ACERVO_EXTRACT_MEMORY_MB": "extract_memory_mb",
+    "ACERVO_EXTRACTOR": "extractor",
+    "ACERVO_OCR": "ocr",
+    "ACERVO_DASK": "dask_address",
     "ACERVO_LANGUAGE": "language",
 }
 
@@ -59,6 +65,8 @@ def _coerce(name: str, raw: object) -> object:
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)
+        if name == "ocr":
+            return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "si")
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"Valor no válido para {name}: {raw!r}") from exc

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISREG
 
-from acervo.ingest.models import Actor, ExtractionFailure, FailureKind, SourceFile
+from acervo.ingest.models import Actor, ExtractionFailure, FailureKind, FileStat, SourceFile
 
 HASH_CHUNK_BYTES = 1024 * 1024
 SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml", ".meta.json")
@@ -23,13 +23,16 @@ FOLDER_MANIFEST = "_metadata.csv"
 OFFICE_LOCK_PREFIX = "~$"
 
 Found = SourceFile | ExtractionFailure
+# What the index knows about a path (None: never seen); lets discover skip hashing it.
+KnownStat = Callable[[str], FileStat | None]
 
 
-def discover(roots: Sequence[Path]) -> Iterator[Found]:
+def discover(roots: Sequence[Path], known: KnownStat | None = None) -> Iterator[Found]:
     """Yield every candidate document under `roots` (sorted, hidden files and sidecars skipped).
 
     Unreadable files, broken links and links that leave their root come out as failures.
-    A file reached twice (overlapping roots) is yielded once.
+    A file reached twice (overlapping roots) is yielded once. A file whose size and mtime_ns
+    match what `known` returns for its path keeps that hash and is not read again.
     """
     seen: set[Path] = set()
     for root in roots:
@@ -38,7 +41,7 @@ def discover(roots: Sequence[Path]) -> Iterator[Found]:
             if path in seen:
                 continue
             seen.add(path)
-            yield _source_file(path, root)
+            yield _source_file(path, root, known)
 
 
 def is_sidecar(name: str) -> bool:
@@ -79,7 +82,7 @@ def _walk(folder: Path, real_root: Path, ancestors: frozenset[Path]) -> Iterator
             yield path
 
 
-def _source_file(path: Path, root: Path) -> Found:
+def _source_file(path: Path, root: Path, known: KnownStat | None = None) -> Found:
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         return _unreadable(path, "Enlace a un lugar fuera de la carpeta del corpus; no se sigue")
     if path.is_dir():
@@ -89,12 +92,22 @@ def _source_file(path: Path, root: Path) -> Found:
         # Opening a named pipe would block the run forever; devices and sockets are no better.
         if not S_ISREG(stat.st_mode):
             return _unreadable(path, "No es un archivo normal (tubería, dispositivo o socket)")
-        digest = _sha256(path)
+        digest = _known_digest(path, stat, known) or _sha256(path)
     except FileNotFoundError:
         return _unreadable(path, "Enlace roto, o el archivo desapareció durante la lectura")
     except OSError as err:
         return _unreadable(path, f"No se puede leer el archivo ({err.strerror or err})")
-    return SourceFile(path=path, size=stat.st_size, mtime=stat.st_mtime, sha256=digest)
+    return SourceFile(
+        path=path, size=stat.st_size, mtime=stat.st_mtime, sha256=digest, mtime_ns=stat.st_mtime_ns
+    )
+
+
+def _known_digest(path: Path, stat: os.stat_result, known: KnownStat | None) -> str | None:
+    """The indexed hash when size and mtime_ns are as the index saw them (the cheap check)."""
+    seen = known(str(path)) if known else None
+    if seen and (seen.size, seen.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        return seen.sha256
+    return None
 
 
 def _sha256(path: Path) -> str:

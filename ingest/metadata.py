@@ -34,8 +34,9 @@ from acervo import vocab
 from acervo.ingest.discover import FOLDER_MANIFEST, SIDECAR_SUFFIXES
 from acervo.ingest.language import detect_language
 from acervo.ingest.models import DocProperties, ExtractedText, Metadata, Page, Provenance
+from acervo.ingest.places import infer_places
 
-FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type")
+FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type", "places")
 YEAR_MIN, YEAR_MAX = 1990, 2100
 MANIFEST_FILE_KEYS = ("file", "archivo")
 
@@ -63,6 +64,7 @@ KEY_ALIASES: Mapping[str, str | None] = {
     "year": "year", "anio": "year", "ano": "year",
     "language": "language", "lang": "language", "idioma": "language",
     "doc type": "doc_type", "type": "doc_type", "tipo": "doc_type", "tipo documento": "doc_type",
+    "places": "places", "place": "places", "lugares": "places", "lugar": "places",
     "password": None, "contrasena": None, "file": None, "archivo": None,
 }  # fmt: skip
 LANGUAGE_NAMES: Mapping[str, str] = {
@@ -70,11 +72,12 @@ LANGUAGE_NAMES: Mapping[str, str] = {
     "ingles": "en", "english": "en",
     "portugues": "pt", "portuguese": "pt", "frances": "fr", "french": "fr",
 }  # fmt: skip
-VOCAB_KINDS = {"agencies": "agency", "topics": "topic", "doc_type": "doc_type"}
+VOCAB_KINDS = {"agencies": "agency", "topics": "topic", "doc_type": "doc_type", "places": "place"}
 VOCAB_UNKNOWN = {
     "agency": "agencia desconocida",
     "topic": "tema desconocido",
     "doc_type": "tipo de documento desconocido",
+    "place": "lugar desconocido",
 }
 # Words that join agency names in a folder name: "OIM y ACNUR", "UNHCR & IOM".
 NAME_CONNECTORS = frozenset({"y", "e", "and"})
@@ -263,7 +266,7 @@ def parse_record(record: Mapping[object, object], where: str) -> Layer:
 def _parse_value(key: str, value: object, where: str, notes: list[str]) -> object:
     if key == "title":
         return " ".join(str(value).split())
-    if key in ("agencies", "topics"):
+    if key in ("agencies", "topics", "places"):
         return vocab_codes(VOCAB_KINDS[key], value, where, notes)
     if key == "doc_type":
         codes = vocab_codes("doc_type", value, where, notes)
@@ -408,6 +411,7 @@ def inferred_layer(pages: Sequence[Page], title: str, wanted: set[str]) -> Layer
         "topics": lambda: infer_topics(pages),
         "doc_type": lambda: infer_doc_type(title or infer_title(front), front),
         "language": lambda: detect_language(_body_sample(pages))[0],
+        "places": lambda: infer_places(pages),  # threshold: see ingest/places.py
     }
     values = {name: value for name in FIELDS if name in wanted and (value := guesses[name]())}
     return Layer(Provenance.INFERRED, values)

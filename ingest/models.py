@@ -29,6 +29,7 @@ class SourceFile:
     size: int
     mtime: float
     sha256: str  # hex digest of the whole content
+    mtime_ns: int = 0  # exact modification time: the cheap "unchanged?" check compares it
 
     @property
     def doc_id(self) -> str:
@@ -60,6 +61,20 @@ class ExtractedText:
     format: str  # pdf | docx | odt | rtf | html | txt
     pages: list[Page]
     properties: DocProperties = field(default_factory=DocProperties)
+    # MinHash of the text's word shingles (ingest/neardup.py), computed in the worker process.
+    minhash: tuple[int, ...] = ()
+    ocr_pages: tuple[int, ...] = ()  # page numbers whose text came from OCR
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """How to extract one file: which PDF reader, whether to OCR scans, the file's password."""
+
+    # pdfminer (reference, default) | auto (pdfium, pdfminer as fallback: ~20x faster) | pdfium
+    extractor: str = "pdfminer"
+    ocr: bool = False  # OCR pages without a text layer when tesseract is installed
+    ocr_page_timeout_s: float = 60.0
+    password: str = field(default="", repr=False)  # from the sidecar; never logged
 
 
 @dataclass(frozen=True)
@@ -73,9 +88,34 @@ class Metadata:
     language: str = ""  # ISO 639-1 ("es", "en", ...) or "" when unknown / low confidence
     doc_type: str = ""  # canonical type code from ingest/data/doc_types.csv
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
+    places: tuple[str, ...] = ()  # place codes from acervo/vocab/places.csv (ingest/places.py)
     # For the administrator: sidecar values dropped because they are not in the vocabulary,
     # sidecars that could not be read. Never shown as metadata.
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """One lessons-learned record found in a document (`ingest/records.py`).
+
+    Codes such as `LN2_GN`: the type (LA lección aprendida, LN no aprendida, BP buena práctica),
+    a number, and the area (GN General). Empty strings and tuples: the document does not say.
+    """
+
+    code: str  # "LN2_GN"
+    area: str  # topic code of acervo/vocab/topics.csv ("general"), or the code's suffix
+    title: str  # the record's one-line statement (its heading or its row of a summary table)
+    finding: str = ""  # "Hallazgo"
+    description: str = ""  # "Descripción de la lección" (or the lesson stated inline)
+    context: str = ""  # "Contexto y condiciones previas relacionadas"
+    goals: str = ""  # "Metas del proyecto"
+    beneficiaries: str = ""  # "Beneficiarios"
+    sdg: tuple[int, ...] = ()  # ODS numbers, 1-17
+    gcm: tuple[int, ...] = ()  # Global Compact for Migration objectives, 1-23
+    lesson_type: str = ""  # acervo/vocab/lesson_types.csv: positiva | negativa | buena-practica
+    page: int = 1  # page where the record's detail starts (else its row of a summary table)
+    text: str = ""  # every passage about the record, joined: what is indexed and shown
+    places: tuple[str, ...] = ()  # places named in the record's text
 
 
 @dataclass(frozen=True)
@@ -89,6 +129,27 @@ class ExtractedDocument:
     size: int
     pages: list[Page]
     metadata: Metadata
+    # What the index's catalog keeps so the next run can skip unchanged files (size and
+    # mtime of each copy), notice a changed sidecar (fingerprint) and re-resolve metadata from
+    # the stored text without extracting again (properties).
+    sources: tuple[FileStat, ...] = ()
+    fingerprint: str = ""
+    properties: DocProperties = field(default_factory=DocProperties)
+    # Near duplicates (ingest/neardup.py): ids of already indexed documents this one is a
+    # version of, and the MinHash that lets later runs compare new documents with this one.
+    near_duplicates: tuple[str, ...] = ()
+    minhash: tuple[int, ...] = ()
+    records: tuple[LessonRecord, ...] = ()  # lessons-learned records (ingest/records.py)
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """A file as the index last saw it: if size and mtime_ns match, sha256 is still right."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
 
 
 class FailureKind(StrEnum):

@@ -18,23 +18,39 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
+import hashlib
+import json
 import os
+import time
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
-from acervo.ingest.discover import discover
-from acervo.ingest.metadata import resolve_metadata
+import yaml
+
+from acervo.ingest.discover import SIDECAR_SUFFIXES, discover
+from acervo.ingest.metadata import folder_layer, resolve_metadata, sidecar_layer
 from acervo.ingest.models import (
     Actor,
     ExtractedDocument,
     ExtractedText,
     ExtractionFailure,
+    ExtractOptions,
     FailureKind,
+    FileStat,
     SourceFile,
 )
-from acervo.ingest.worker import extract_many
+from acervo.ingest.records import find_records
+from acervo.ingest.worker import Outcome, extract_many
+
+# Extraction backend: (paths, options_for=...) -> (path, outcome) as they finish. The local
+# worker pool (acervo.ingest.worker.extract_many) or dask (acervo.distributed).
+ExtractFn = Callable[..., Iterator[tuple[Path, Outcome]]]
 
 EXTRACT_TIMEOUT_S = 60.0
 EXTRACT_MEMORY_MB = 1536
@@ -43,6 +59,8 @@ EXTRACT_MEMORY_MB = 1536
 @dataclass(frozen=True)
 class Indexed:
     doc: ExtractedDocument
+    seconds: float = 0.0  # extraction time of this file (0 when its stored text was reused)
+    reused: bool = False  # same content as indexed: metadata re-resolved from the stored text
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,20 @@ class Unchanged:
 @dataclass(frozen=True)
 class Failed:
     failure: ExtractionFailure
+    seconds: float = 0.0
+
+
+class KnownIndex(Protocol):
+    """What the index remembers from earlier runs (acervo.build adapts the index's catalog)."""
+
+    def file_stat(self, path: str) -> FileStat | None:
+        """Size, mtime and hash of `path` when it was indexed; None if it never was."""
+
+    def fingerprint(self, doc_id: str) -> str | None:
+        """The metadata fingerprint the document was indexed with."""
+
+    def stored_text(self, doc_id: str) -> ExtractedText | None:
+        """The document's pages and properties as indexed, to re-resolve metadata only."""
 
 
 IngestEvent = Indexed | Unchanged | Failed
@@ -90,25 +122,124 @@ def run_ingest(
     workers: int | None = None,
     timeout_s: float = EXTRACT_TIMEOUT_S,
     memory_mb: int = EXTRACT_MEMORY_MB,
+    catalog: KnownIndex | None = None,
+    options: ExtractOptions | None = None,
+    extract: ExtractFn | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> Iterator[IngestEvent]:
-    """Events for every file under `roots`; `known` maps indexed doc_ids to their paths."""
+    """Events for every file under `roots`; `known` maps indexed doc_ids to their paths.
+
+    With a `catalog`, files whose size and mtime are as indexed are not hashed again, and a
+    known content whose paths or sidecars changed gets its metadata re-resolved from the stored
+    text instead of being extracted again.
+
+    `options` choose the PDF reader and OCR (each file's sidecar may add its `password:`);
+    `extract` replaces the local worker pool (acervo.distributed sends files to dask);
+    `on_total(n)` is told how many files were found, before the first event (progress bars).
+    """
     roots = tuple(Path(os.path.abspath(root)) for root in roots)
-    groups, failures = _group_by_content(discover(roots))
+    stat_of = catalog.file_stat if catalog else None
+    groups, failures = _group_by_content(discover(roots, stat_of))
+    if on_total is not None:
+        on_total(len(failures) + sum(len(group) for group in groups))
     yield from (Failed(failure) for failure in failures)
-    to_extract: dict[Path, list[SourceFile]] = {}
+    to_extract: dict[Path, tuple[list[SourceFile], str]] = {}
     for group in groups:
-        paths = _path_strings(group)
-        if tuple(sorted(known.get(group[0].doc_id, ()))) == paths:
-            yield Unchanged(group[0].doc_id, paths)
+        doc_id, paths = group[0].doc_id, _path_strings(group)
+        fingerprint = metadata_fingerprint(paths, roots) if catalog else ""
+        same_paths = tuple(sorted(known.get(doc_id, ()))) == paths
+        if same_paths and (catalog is None or catalog.fingerprint(doc_id) == fingerprint):
+            yield Unchanged(doc_id, paths)
+            continue
+        # Known content (also after a schema change emptied `known`): no extraction needed.
+        stored = catalog.stored_text(doc_id) if catalog else None
+        if stored is not None:
+            yield from _events_for(group, stored, roots, fingerprint, reused=True)
         else:
-            to_extract[group[0].path] = group
-    outcomes = extract_many(
-        list(to_extract), workers=workers, timeout_s=timeout_s, memory_mb=memory_mb
+            to_extract[group[0].path] = (group, fingerprint)
+    extract = extract or functools.partial(
+        extract_many, workers=workers, timeout_s=timeout_s, memory_mb=memory_mb
     )
+    options_for = _options_for(to_extract, options or ExtractOptions())
+    yield from _extract_groups(to_extract, roots, extract, options_for)
+
+
+def _extract_groups(
+    to_extract: dict[Path, tuple[list[SourceFile], str]],
+    roots: Sequence[Path],
+    extract: ExtractFn,
+    options_for: Callable[[Path], ExtractOptions],
+) -> Iterator[IngestEvent]:
+    started: dict[Path, float] = {}
+
+    def timed(paths: Iterable[Path]) -> Iterator[Path]:
+        # The worker pool pulls a path when a worker is free: that is when its clock starts.
+        for path in paths:
+            started[path] = time.monotonic()
+            yield path
+
+    outcomes = extract(timed(list(to_extract)), options_for=options_for)
     # closing(): if the caller stops early, the worker generator can stop its children.
     with contextlib.closing(outcomes):
         for path, outcome in outcomes:
-            yield from _events_for(to_extract.pop(path), outcome, roots)
+            group, fingerprint = to_extract.pop(path)
+            seconds = time.monotonic() - started.pop(path, time.monotonic())
+            yield from _events_for(group, outcome, roots, fingerprint, seconds=seconds)
+
+
+def _options_for(
+    to_extract: Mapping[Path, tuple[list[SourceFile], str]], base: ExtractOptions
+) -> Callable[[Path], ExtractOptions]:
+    """Each file's options: the run's, plus the password a sidecar of any copy gives."""
+
+    def options_for(path: Path) -> ExtractOptions:
+        group, _ = to_extract[path]
+        password = sidecar_password([source.path for source in group])
+        return dataclasses.replace(base, password=password) if password else base
+
+    return options_for
+
+
+def sidecar_password(paths: Sequence[Path]) -> str:
+    """The `password:` (or `contraseña:`) of the first per-file YAML/JSON sidecar that has one.
+
+    The metadata module ignores the key; it only travels to the extractor, never to a log.
+    """
+    for path in paths:
+        for suffix in SIDECAR_SUFFIXES:
+            sidecar = path.with_name(path.name + suffix)
+            try:
+                text = sidecar.read_text(encoding="utf-8-sig")
+                data = json.loads(text) if suffix.endswith("json") else yaml.safe_load(text)
+            except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+                continue  # missing or unreadable: the metadata module reports bad sidecars
+            if isinstance(data, Mapping):
+                for key in ("password", "contraseña", "contrasena"):
+                    if data.get(key) not in (None, ""):
+                        return str(data[key])
+    return ""
+
+
+@cache
+def _metadata_rules() -> str:
+    """Hash of the vocabularies: when they change, every document's metadata is re-resolved."""
+    digest = hashlib.sha256()
+    folder = resources.files("acervo.vocab")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".csv"):
+            digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def metadata_fingerprint(paths: Sequence[str], roots: Sequence[Path]) -> str:
+    """What a document's metadata depends on besides its content: its sidecars and
+    `_metadata.csv` rows, its folder, and the vocabularies. Equal fingerprints and equal content
+    give equal metadata, so the document need not be touched."""
+    sources = sorted(Path(p) for p in paths)  # the order resolve_metadata uses
+    layers = (sidecar_layer(sources, roots), folder_layer(sources[0], roots))
+    data = [[sorted(layer.values.items()), list(layer.notes)] for layer in layers]
+    text = json.dumps([_metadata_rules(), data], default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _group_by_content(
@@ -130,20 +261,28 @@ def _group_by_content(
 
 
 def _events_for(
-    group: list[SourceFile], outcome: ExtractedText | ExtractionFailure, roots: Sequence[Path]
+    group: list[SourceFile],
+    outcome: ExtractedText | ExtractionFailure,
+    roots: Sequence[Path],
+    fingerprint: str = "",
+    *,
+    seconds: float = 0.0,
+    reused: bool = False,
 ) -> Iterator[IngestEvent]:
     if isinstance(outcome, ExtractionFailure):
         for source in group:
-            yield Failed(dataclasses.replace(outcome, path=str(source.path)))
+            yield Failed(dataclasses.replace(outcome, path=str(source.path)), seconds)
         return
     try:
-        yield Indexed(build_document(group, outcome, roots))
+        doc = build_document(group, outcome, roots, fingerprint)
     except Exception:  # a bug in metadata must not stop a 3,000-file run: report it
-        yield Failed(_developer_failure(group[0].path))
+        yield Failed(_developer_failure(group[0].path), seconds)
+        return
+    yield Indexed(doc, seconds, reused)
 
 
 def build_document(
-    group: Sequence[SourceFile], text: ExtractedText, roots: Sequence[Path]
+    group: Sequence[SourceFile], text: ExtractedText, roots: Sequence[Path], fingerprint: str = ""
 ) -> ExtractedDocument:
     """The indexable document for the copies in `group`, whose content is `text`."""
     first = group[0]
@@ -155,6 +294,14 @@ def build_document(
         size=first.size,
         pages=text.pages,
         metadata=resolve_metadata([source.path for source in group], text, roots),
+        sources=tuple(
+            FileStat(str(source.path), source.size, source.mtime_ns, source.sha256)
+            for source in sorted(group, key=lambda source: str(source.path))
+        ),
+        fingerprint=fingerprint,
+        properties=text.properties,
+        records=find_records(text.pages),
+        minhash=text.minhash,
     )
 
 

@@ -1,40 +1,71 @@
-"""Run extraction in child processes with a time and a memory limit.
+"""Run extraction in a pool of worker processes, each file with a time and a memory limit.
 
-pdfminer can hang or take gigabytes on hostile files; a child that we can kill keeps one bad
-file from stopping the run. Every outcome comes back as data: ExtractedText or
-ExtractionFailure (typed errors keep their kind; anything else is a developer's bug).
+pdfminer and pdfium can hang or take gigabytes on hostile files; a worker that we can kill keeps
+one bad file from stopping the run. Workers are forked once and reused (cheaper than a fork per
+file on small files, see README "Extraction"); a worker that goes over the time limit is killed,
+one that ran out of memory or crashed is replaced, and the run goes on. Every outcome comes back
+as data: ExtractedText or ExtractionFailure (typed errors keep their kind; anything else is a
+developer's bug).
+
+Workers are plain `os.fork` children rather than multiprocessing processes so that the same
+code also runs inside a dask worker, which is a daemonic process multiprocessing refuses to
+give children.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import dataclasses
 import logging
-import multiprocessing
 import os
 import resource
+import signal
 import time
 import traceback
-from collections.abc import Iterable, Iterator
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, Pipe, wait
 from pathlib import Path
 
 # Imported here so forked children inherit the loaded parsers instead of importing them again.
-from acervo.ingest import extractors
+from acervo.ingest import extractors, neardup
 from acervo.ingest.detect import HEAD_BYTES, detect_format
 from acervo.ingest.errors import IngestError
-from acervo.ingest.models import Actor, ExtractedText, ExtractionFailure, FailureKind
+from acervo.ingest.models import (
+    Actor,
+    ExtractedText,
+    ExtractionFailure,
+    ExtractOptions,
+    FailureKind,
+)
 
 EXTRACT_TIMEOUT_S = 60.0
 EXTRACT_MEMORY_MB = 1536
+# A worker whose address space grew by more than this share of its limit retires after the
+# file: Python rarely gives memory back, and a bloated worker would fail the next big file.
+RETIRE_AT_SHARE_OF_LIMIT = 0.5
 _MB = 1024 * 1024
+_PR_SET_PDEATHSIG = 1
 Outcome = ExtractedText | ExtractionFailure
+OptionsFor = Callable[[Path], ExtractOptions]
 
 
 def extract_file(
-    path: Path, *, timeout_s: float = EXTRACT_TIMEOUT_S, memory_mb: int = EXTRACT_MEMORY_MB
+    path: Path,
+    *,
+    timeout_s: float = EXTRACT_TIMEOUT_S,
+    memory_mb: int = EXTRACT_MEMORY_MB,
+    options: ExtractOptions | None = None,
 ) -> Outcome:
     """Detect and extract one file in a child process."""
-    for _, outcome in extract_many([path], workers=1, timeout_s=timeout_s, memory_mb=memory_mb):
+    results = extract_many(
+        [path],
+        workers=1,
+        timeout_s=timeout_s,
+        memory_mb=memory_mb,
+        options_for=(lambda _path: options) if options else None,
+    )
+    for _, outcome in results:
         return outcome
     raise AssertionError("extract_many yields one outcome per path")
 
@@ -45,113 +76,207 @@ def extract_many(
     workers: int | None = None,
     timeout_s: float = EXTRACT_TIMEOUT_S,
     memory_mb: int = EXTRACT_MEMORY_MB,
+    options_for: OptionsFor | None = None,
 ) -> Iterator[tuple[Path, Outcome]]:
-    """Extract with up to `workers` children at once, yielding results as they finish."""
+    """Extract with up to `workers` processes, yielding results as they finish.
+
+    `paths` is read lazily, one path when a worker is free. `options_for(path)` gives each
+    file's options (reader, OCR, password); by default ExtractOptions().
+    """
     pending = iter(paths)
-    running: dict[Connection, _Job] = {}
-    limit = max(1, workers or os.cpu_count() or 1)
+    pool = _Pool(max(1, workers or os.cpu_count() or 1), memory_mb)
     try:
         while True:
-            while len(running) < limit and (path := next(pending, None)) is not None:
-                job = _Job.start(Path(path), memory_mb)
-                running[job.conn] = job
-            if not running:
+            while pool.has_room() and (path := next(pending, None)) is not None:
+                path = Path(path)
+                pool.submit(path, options_for(path) if options_for else ExtractOptions())
+            if not pool.busy:
                 return
-            yield from _finished(running, timeout_s)
+            yield from pool.finished(timeout_s)
     finally:
         # The caller stopped early (or raised): no child may outlive the generator.
-        for job in running.values():
-            job.abandon()
+        pool.close()
 
 
-def _finished(running: dict[Connection, _Job], timeout_s: float) -> Iterator[tuple[Path, Outcome]]:
-    """Wait for the next result or deadline; yield what finished or timed out meanwhile."""
-    soonest = min(job.started + timeout_s for job in running.values())
-    for conn in wait(list(running), timeout=max(0.0, soonest - time.monotonic())):
-        job = running.pop(conn)
-        yield job.path, job.collect()
-    for conn, job in list(running.items()):
-        if time.monotonic() - job.started >= timeout_s:
-            del running[conn]
-            yield job.path, job.kill_for_timeout(timeout_s)
+class _Worker:
+    """One forked process that extracts the files it is sent, one at a time."""
 
-
-class _Job:
-    """One child process extracting one file, and the parent's end of its pipe."""
-
-    def __init__(self, path: Path, conn: Connection, process: BaseProcess) -> None:
-        self.path = path
-        self.conn = conn
-        self.process = process
-        self.started = time.monotonic()
+    def __init__(self, pid: int, send: Connection, recv: Connection) -> None:
+        self.pid = pid
+        self.send = send  # parent -> child: (path, options) or None to stop
+        self.recv = recv  # child -> parent: (message, retire)
+        self.path: Path | None = None
+        self.started = 0.0
 
     @classmethod
-    def start(cls, path: Path, memory_mb: int) -> _Job:
-        context = multiprocessing.get_context("fork")
-        parent_end, child_end = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child_main, args=(path, child_end, memory_mb), daemon=True
-        )
-        process.start()
-        child_end.close()  # so that recv() sees EOF if the child dies without sending
-        return cls(path, parent_end, process)
+    def spawn(cls, memory_mb: int, siblings: Iterable[_Worker]) -> _Worker:
+        to_child_r, to_child_w = Pipe(duplex=False)
+        from_child_r, from_child_w = Pipe(duplex=False)
+        pid = os.fork()
+        if pid == 0:  # the child never returns from here
+            status = 1
+            try:
+                for conn in (to_child_w, from_child_r, *_ends(siblings)):
+                    conn.close()  # so that EOF reaches whoever waits on the other end
+                _serve(to_child_r, from_child_w, memory_mb)
+                status = 0
+            finally:
+                os._exit(status)
+        to_child_r.close()
+        from_child_w.close()
+        return cls(pid, to_child_w, from_child_r)
 
-    def collect(self) -> Outcome:
-        """Read the result before joining: a big result blocks the child until it is read."""
+    def submit(self, path: Path, options: ExtractOptions) -> None:
+        self.path, self.started = path, time.monotonic()
+        self.send.send((path, options))
+
+    def collect(self) -> tuple[Outcome, bool]:
+        """The finished file's outcome, and whether this worker must be replaced."""
+        path = self.path
+        assert path is not None
+        self.path = None
         try:
-            message = self.conn.recv()
+            message, retire = self.recv.recv()
         except (EOFError, OSError):
-            message = None
-        finally:
-            self.conn.close()
-        self.process.join()
-        if message is None:
-            return _died(self.path, self.process.exitcode)
-        return _from_message(self.path, message)
+            return _died(path, self.kill()), True
+        return _from_message(path, message), retire
 
-    def abandon(self) -> None:
-        self.process.kill()
-        self.process.join()
-        self.conn.close()
+    def kill(self) -> int | None:
+        """Stop the process now; returns its exit status (negative: the signal)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        return self.reap()
 
-    def kill_for_timeout(self, timeout_s: float) -> ExtractionFailure:
-        self.abandon()
-        return ExtractionFailure(
-            path=str(self.path),
-            kind=FailureKind.TIMEOUT,
-            reason=f"La extracción superó el límite de {timeout_s:g} s y se detuvo.",
-        )
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not at once."""
+        with contextlib.suppress(OSError):
+            self.send.send(None)
+        self.kill()
+
+    def reap(self) -> int | None:
+        with contextlib.suppress(ChildProcessError):
+            _, status = os.waitpid(self.pid, 0)
+            self.send.close()
+            self.recv.close()
+            return os.waitstatus_to_exitcode(status)
+        return None
 
 
-def _child_main(path: Path, conn: Connection, memory_mb: int) -> None:
+def _ends(workers: Iterable[_Worker]) -> Iterator[Connection]:
+    for worker in workers:
+        yield worker.send
+        yield worker.recv
+
+
+class _Pool:
+    """At most `size` workers, spawned when there is work for them and replaced when lost."""
+
+    def __init__(self, size: int, memory_mb: int) -> None:
+        self.size = size
+        self.memory_mb = memory_mb
+        self.idle: list[_Worker] = []
+        self.running: dict[Connection, _Worker] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.running)
+
+    def has_room(self) -> bool:
+        return len(self.running) < self.size
+
+    def submit(self, path: Path, options: ExtractOptions) -> None:
+        if self.idle:
+            worker = self.idle.pop()
+        else:
+            worker = _Worker.spawn(self.memory_mb, [*self.idle, *self.running.values()])
+        worker.submit(path, options)
+        self.running[worker.recv] = worker
+
+    def finished(self, timeout_s: float) -> Iterator[tuple[Path, Outcome]]:
+        """Wait for the next result or deadline; yield what finished or timed out meanwhile."""
+        soonest = min(w.started + timeout_s for w in self.running.values())
+        for conn in wait(list(self.running), timeout=max(0.0, soonest - time.monotonic())):
+            worker = self.running.pop(conn)
+            path = worker.path
+            outcome, retire = worker.collect()
+            if retire:
+                worker.kill()  # a fresh worker is forked for the next file
+            else:
+                self.idle.append(worker)
+            yield path, outcome
+        for conn, worker in list(self.running.items()):
+            if time.monotonic() - worker.started >= timeout_s:
+                del self.running[conn]
+                path = worker.path
+                worker.kill()
+                yield path, _timed_out(path, timeout_s)
+
+    def close(self) -> None:
+        for worker in self.running.values():
+            worker.kill()
+        for worker in self.idle:
+            worker.stop()
+        self.running.clear()
+        self.idle.clear()
+
+
+def _serve(recv: Connection, send: Connection, memory_mb: int) -> None:
+    """The worker's loop: extract each file it is sent until told to stop (or the parent dies)."""
+    # Ctrl+C reaches the whole process group: the parent handles it and stops its workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     # pdfminer logs a warning for every damaged operator; the failure report is our channel.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    _limit_memory(memory_mb)
+    baseline = _current_address_space_bytes()
+    _limit_memory(baseline, memory_mb)
+    while True:
+        try:
+            job = recv.recv()
+        except (EOFError, OSError):
+            return  # the parent is gone
+        if job is None:
+            return
+        message = _extract_message(*job)
+        grown = _current_address_space_bytes() - baseline
+        broken = message[0] != "ok" and message[1] in _REPLACE_AFTER
+        retire = broken or grown > RETIRE_AT_SHARE_OF_LIMIT * memory_mb * _MB
+        send.send((message, retire))
+
+
+def _extract_message(path: Path, options: ExtractOptions) -> tuple:
     try:
-        message: tuple = ("ok", _detect_and_extract(path))
+        return ("ok", detect_and_extract(path, options))
     except IngestError as exc:
-        message = ("failed", exc.kind, exc.actor, str(exc), "")
+        return ("failed", exc.kind, exc.actor, str(exc), "")
     except MemoryError:
-        message = ("failed", FailureKind.TOO_MUCH_MEMORY, Actor.ADMINISTRATOR, "", "")
+        return ("failed", FailureKind.TOO_MUCH_MEMORY, Actor.ADMINISTRATOR, "", "")
     except Exception:  # noqa: BLE001 - any other error is a bug to report with its traceback
-        message = ("failed", FailureKind.ERROR, Actor.DEVELOPER, "", traceback.format_exc())
-    conn.send(message)
-    conn.close()
+        return ("failed", FailureKind.ERROR, Actor.DEVELOPER, "", traceback.format_exc())
 
 
-def _detect_and_extract(path: Path) -> ExtractedText:
+def detect_and_extract(path: Path, options: ExtractOptions) -> ExtractedText:
+    """Detect the format, extract, and sign the text for near-duplicate detection."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
-    return extractors.extract(path, detect_format(path, head))
+    text = extractors.extract(path, detect_format(path, head), options)
+    return dataclasses.replace(text, minhash=neardup.signature(text.pages))
 
 
-def _limit_memory(memory_mb: int) -> None:
-    """Cap the child's address space at what it inherited plus `memory_mb`.
+def _die_with_parent() -> None:
+    """SIGKILL this worker when the ingest process dies (kill -9 included): no orphans."""
+    try:
+        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:  # not glibc Linux: the worker still exits when its pipe closes
+        pass
+
+
+def _limit_memory(baseline: int, memory_mb: int) -> None:
+    """Cap the worker's address space at what it inherited plus `memory_mb`.
 
     RLIMIT_AS counts virtual memory and a forked child starts with the parent's whole
     address space, so an absolute cap would depend on how big the parent happens to be.
     """
-    limit = _current_address_space_bytes() + memory_mb * _MB
+    limit = baseline + memory_mb * _MB
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -174,6 +299,14 @@ def _from_message(path: Path, message: tuple) -> Outcome:
     )
 
 
+def _timed_out(path: Path, timeout_s: float) -> ExtractionFailure:
+    return ExtractionFailure(
+        path=str(path),
+        kind=FailureKind.TIMEOUT,
+        reason=f"La extracción superó el límite de {timeout_s:g} s y se detuvo.",
+    )
+
+
 def _died(path: Path, exitcode: int | None) -> ExtractionFailure:
     return ExtractionFailure(
         path=str(path),
@@ -184,6 +317,8 @@ def _died(path: Path, exitcode: int | None) -> ExtractionFailure:
     )
 
 
+# After these a worker's state is suspect (a half-built heap, a library left mid-call).
+_REPLACE_AFTER = (FailureKind.TOO_MUCH_MEMORY, FailureKind.ERROR)
 _DEFAULT_REASONS = {
     FailureKind.TOO_MUCH_MEMORY: "La extracción necesitó demasiada memoria y se detuvo.",
     FailureKind.ERROR: "Error inesperado al extraer el texto: avise a un desarrollador.",

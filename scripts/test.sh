@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+# OCR tests (tests/ingest/test_ocr.py): tesseract with Spanish and English data.
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+tesseract --list-langs 2>/dev/null | grep -qx spa || need_apt+=(tesseract-ocr-spa)
+tesseract --list-langs 2>/dev/null | grep -qx eng || need_apt+=(tesseract-ocr-eng)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -53,8 +53,15 @@ from whoosh.lang import stemmer_for_language
 from whoosh.lang.stopwords import stoplists
 from whoosh.support.charset import accent_map
 
-# Letters (with any combining accents) or digits; "_" and punctuation separate words.
-TOKEN_PATTERN = r"(?:[^\W\d_]|[\u0300-\u036f])+|\d+"
+# Letters (with any combining accents), a number with thousands separators (`1.500.000`,
+# `1,500,000`: one token, see NumberFilter), digits, or `%` (so `45%` is not just any `45`);
+# "_" and other punctuation separate words.
+TOKEN_PATTERN = (
+    r"(?:[^\W\d_]|[\u0300-\u036f])+"
+    r"|\d{1,3}(?:\.\d{3})+(?![.,]?\d)|\d{1,3}(?:,\d{3})+(?![.,]?\d)"
+    r"|\d+|%"
+)
+THOUSANDS_SEPARATORS = str.maketrans("", "", ".,")
 
 ENYE = "ñ"
 STEM_CACHE_WORDS = 100_000
@@ -72,6 +79,24 @@ PROTECTED_ENYE_WORDS: Mapping[str, str] = {
     "cañones": "cañon",
     "uña": "uña",
     "uñas": "uña",
+}
+
+# Folded word -> the stem it gets instead of Snowball's, for real words Snowball merges with a
+# neighbour of another meaning (it strips gender and the final vowel): casa/caso, mes/mesa,
+# cuenta/cuento, salud/saludo, trata/trato. One side of each pair keeps itself; the other keeps
+# the stem.
+PROTECTED_STEMS: Mapping[str, str] = {
+    "caso": "caso",
+    "casos": "caso",
+    "mesa": "mesa",
+    "mesas": "mesa",
+    "cuento": "cuento",
+    "cuentos": "cuento",
+    "saludo": "saludo",
+    "saludos": "saludo",
+    # `trata` (de personas, trafficking) is not `trato` (treatment) nor `tratar`
+    "trata": "trata",
+    "tratas": "trata",
 }
 
 # Folded forms (the filter runs after accent folding). Never add estado(s), unidos, contra, sin,
@@ -153,6 +178,15 @@ class _TextFilter(Filter):
             yield token
 
 
+class NumberFilter(_TextFilter):
+    """`1.500.000` and `1,500,000` -> `1500000`: a number is findable however it was grouped."""
+
+    def rewrite(self, text: str) -> str:
+        if text[:1].isdigit():
+            return text.translate(THOUSANDS_SEPARATORS)
+        return text
+
+
 class AccentFoldFilter(_TextFilter):
     def rewrite(self, text: str) -> str:
         return fold_accents(text)
@@ -164,16 +198,22 @@ class EnyeFilter(_TextFilter):
 
 
 class SingularFilter(_TextFilter):
+    is_morph = True  # skipped when Whoosh collects unstemmed words for spelling suggestions
+
     def rewrite(self, text: str) -> str:
         return singular(text)
 
 
 class RestoreAccentFilter(_TextFilter):
+    is_morph = True
+
     def rewrite(self, text: str) -> str:
         return restore_accent(text)
 
 
 class StemMergeFilter(_TextFilter):
+    is_morph = True
+
     def __init__(self, merges: Mapping[str, str] = SPANISH_STEM_MERGES) -> None:
         self.merges = dict(merges)
 
@@ -190,7 +230,7 @@ _ENGLISH_STEM = stemmer_for_language("en")
 # functions also pickle by name with the schema.
 @lru_cache(maxsize=STEM_CACHE_WORDS)
 def stem_spanish(word: str) -> str:
-    return _SPANISH_STEM(word)
+    return PROTECTED_STEMS.get(word) or _SPANISH_STEM(word)
 
 
 @lru_cache(maxsize=STEM_CACHE_WORDS)
@@ -206,6 +246,7 @@ def spanish_analyzer() -> Analyzer:
     """The Spanish chain described in the module docstring."""
     return (
         _tokenizer()
+        | NumberFilter()
         | LowercaseFilter()
         | SingularFilter()
         | AccentFoldFilter()
@@ -223,11 +264,18 @@ def english_analyzer() -> Analyzer:
     """Whoosh's standard English stemming chain on the same tokens, accents folded (ñ too)."""
     return (
         _tokenizer()
+        | NumberFilter()
         | LowercaseFilter()
         | StopFilter(stoplist=ENGLISH_STOP_WORDS, minsize=1)
         | CharsetFilter(accent_map)
         | StemFilter(stem_english, cachesize=None)
     )
+
+
+def surface_analyzer() -> Analyzer:
+    """Words as typed, only lowercased and accent-folded (ñ kept), not stemmed: the `words`
+    field that wildcards, fuzzy words and spelling suggestions are matched against."""
+    return _tokenizer() | NumberFilter() | LowercaseFilter() | AccentFoldFilter()
 
 
 def prefix_form(text: str, language: str) -> str:

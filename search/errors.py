@@ -21,3 +21,7 @@ class BadParameter(SearchError):
 
 class IndexMissing(SearchError):
     pass
+
+
+class QueryTooExpensive(SearchError):
+    """A wildcard or fuzzy query that would take too long (search/limits.py)."""

@@ -1,32 +1,137 @@
-"""Streaming exports of a whole hit set: CSV for Excel/LibreOffice, JSON for scripts and Zotero.
+"""Exports of a whole hit set (or a basket) in the formats researchers open: CSV, JSON, JSON Lines,
+XLSX, RIS, BibTeX, and a DOCX dossier.
 
-Both take an iterator of hits and yield text chunks, so an export of every hit never holds more
-than one batch in memory.
+The text formats take an iterator of hits and yield text chunks, so an export of every hit never
+holds more than one batch in memory. XLSX and DOCX are zip files written to a file object
+(XLSX row by row in xlsxwriter's constant-memory mode). Each export records how it was made
+(`ExportInfo`: query, filters, index version, date) so a researcher can cite and repeat it.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from itertools import islice
+from typing import IO
 
-from acervo.search.models import SearchHit, hit_to_json
+import docx
+import xlsxwriter
+from docx.enum.text import WD_COLOR_INDEX
+
+from acervo import vocab
+from acervo.search.models import FACETS, Passage, SearchHit, hit_to_json
 
 BOM = "\ufeff"  # without it Excel reads UTF-8 CSV as ANSI and mangles accents
 CSV_HEADER = ("titulo", "agencias", "temas", "anio", "tipo", "idioma", "ruta", "pagina", "pasaje")
+# With an ExportInfo, CSV rows also carry the document page and how the export was made (every
+# row, so a row copied or filtered in a spreadsheet still says where it came from).
+CSV_INFO_HEADER = ("url", "consulta", "filtros", "version_indice", "exportado")
 ROWS_PER_CHUNK = 100
 # Excel evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
+# XML 1.0 forbids these; python-docx refuses them and Excel calls the file damaged.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MARK = re.compile(r"<mark[^>]*>(.*?)</mark>", re.S)
+
+# Document types (acervo/vocab/doc_types.csv) -> RIS TY and BibTeX entry type; others: GEN, misc.
+RIS_TYPES: Mapping[str, str] = {
+    **dict.fromkeys(
+        ("informe", "estudio", "evaluacion", "diagnostico", "lecciones", "plan", "monitoreo"),
+        "RPRT",
+    ),
+    "guia": "RPRT",
+    "hoja": "PAMP",
+    "normativa": "LEGAL",
+}
+BIBTEX_TYPES: Mapping[str, str] = {
+    **{code: "techreport" for code, ty in RIS_TYPES.items() if ty == "RPRT"},
+    "guia": "manual",
+    "hoja": "booklet",
+    "normativa": "misc",
+}
+# LaTeX specials in BibTeX values; braces become commands so a stray brace never unbalances one.
+BIBTEX_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+DocUrl = Callable[[str], str]  # document id -> absolute URL of its document page
 
 
-def csv_chunks(hits: Iterable[SearchHit]) -> Iterator[str]:
+@dataclass(frozen=True)
+class ExportInfo:
+    """How an export was made: what a researcher needs to cite it and run it again."""
+
+    query: str
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    index_version: str = ""
+    exported_at: str = ""  # ISO 8601, UTC
+    total: int = 0
+    selection: bool = False  # a basket of hand-picked documents, not a search
+
+    def to_json(self) -> dict:
+        return {
+            "source": "seleccion" if self.selection else "busqueda",
+            "query": self.query,
+            "filters": {k: list(v) for k, v in self.filters.items()},
+            "year_from": self.year_from,
+            "year_to": self.year_to,
+            "index_version": self.index_version,
+            "exported_at": self.exported_at,
+            "total": self.total,
+        }
+
+    def filters_text(self) -> str:
+        """`agency=ACNUR|OIM; year_from=2019`: the filters as one line ("" for none)."""
+        parts = [f"{k}={'|'.join(self.filters[k])}" for k in FACETS if self.filters.get(k)]
+        parts += [f"{k}={v}" for k, v in self.years().items()]
+        return "; ".join(parts)
+
+    def years(self) -> dict[str, int]:
+        pairs = {"year_from": self.year_from, "year_to": self.year_to}
+        return {k: v for k, v in pairs.items() if v is not None}
+
+    def summary(self) -> str:
+        """One Spanish line for RIS notes and BibTeX comments."""
+        what = "selección de Acervo" if self.selection else f"búsqueda «{self.query or '*'}»"
+        filters = self.filters_text() or "ninguno"
+        return (
+            f"Exportado de Acervo: {what}; filtros: {filters}; "
+            f"índice: {self.index_version}; fecha: {self.exported_at}; documentos: {self.total}"
+        )
+
+
+# ---- CSV ---------------------------------------------------------------------------------
+
+
+def csv_chunks(
+    hits: Iterable[SearchHit], info: ExportInfo | None = None, doc_url: DocUrl | None = None
+) -> Iterator[str]:
     """The CSV export: BOM and header first, then ROWS_PER_CHUNK rows per chunk."""
-    yield BOM + _csv_text([CSV_HEADER])
+    extra = _info_cells(info) if info else None
+    yield BOM + _csv_text([CSV_HEADER + (CSV_INFO_HEADER if extra else ())])
     hits = iter(hits)
     while batch := list(islice(hits, ROWS_PER_CHUNK)):
-        yield _csv_text(_csv_row(hit) for hit in batch)
+        rows = (_csv_row(hit) + _url_and(extra, hit, doc_url) for hit in batch)
+        yield _csv_text([neutralise(cell) for cell in row] for row in rows)
 
 
 def _csv_text(rows: Iterable[Iterable[object]]) -> str:
@@ -36,24 +141,41 @@ def _csv_text(rows: Iterable[Iterable[object]]) -> str:
 
 
 def _csv_row(hit: SearchHit) -> list[str]:
+    return ["" if cell is None else str(cell) for cell in _table_row(hit)]
+
+
+def _table_row(hit: SearchHit) -> list[str | int | None]:
+    """A hit as one row of CSV_HEADER cells; year and page stay numbers (XLSX)."""
     passage = hit.passages[0] if hit.passages else None
-    cells = [
+    return [
         hit.title,
         "; ".join(hit.agencies),
         "; ".join(hit.topics),
-        "" if hit.year is None else str(hit.year),
+        hit.year,
         hit.doc_type,
         hit.language,
         hit.path,
-        "" if passage is None else str(passage.page),
+        None if passage is None else passage.page,
         "" if passage is None else " ".join(passage.text.split()),
     ]
-    return [neutralise(cell) for cell in cells]
+
+
+def _info_cells(info: ExportInfo) -> list[str]:
+    return [info.query, info.filters_text(), info.index_version, info.exported_at]
+
+
+def _url_and(extra: list[str] | None, hit: SearchHit, doc_url: DocUrl | None) -> list[str]:
+    if extra is None:
+        return []
+    return [doc_url(hit.id) if doc_url else "", *extra]
 
 
 def neutralise(cell: str) -> str:
     """Prefix a quote to cells Excel would run as formulas; the quote is not shown."""
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+# ---- JSON and JSON Lines -----------------------------------------------------------------
 
 
 def json_chunks(meta: dict, hits: Iterable[SearchHit]) -> Iterator[str]:
@@ -64,3 +186,210 @@ def json_chunks(meta: dict, hits: Iterable[SearchHit]) -> Iterator[str]:
     for n, hit in enumerate(hits):
         yield ("," if n else "") + "\n" + json.dumps(hit_to_json(hit), ensure_ascii=False)
     yield "\n]}\n"
+
+
+def jsonl_chunks(
+    info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl | None = None
+) -> Iterator[str]:
+    """JSON Lines: `{"export": {...}}` first, then one hit per line (the JSON shape + "url")."""
+    yield json.dumps({"export": info.to_json()}, ensure_ascii=False) + "\n"
+    for hit in hits:
+        line = hit_to_json(hit) | ({"url": doc_url(hit.id)} if doc_url else {})
+        yield json.dumps(line, ensure_ascii=False) + "\n"
+
+
+# ---- XLSX --------------------------------------------------------------------------------
+
+
+def write_xlsx(
+    target: IO[bytes], info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl
+) -> int:
+    """Sheet "resultados" (one row per hit) and sheet "consulta" (how it was made) into `target`.
+
+    constant_memory: each row goes to a temporary file as soon as the next one starts. Every
+    text is written as a string, never as a formula; text that looks like one also gets
+    Excel's quote prefix, so editing the cell does not turn it into a formula. Returns the rows.
+    """
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    workbook = xlsxwriter.Workbook(target, options | {"strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    quoted = workbook.add_format({"quote_prefix": True})
+    sheet = workbook.add_worksheet("resultados")
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 0, 50)
+    sheet.set_column(8, 9, 60)
+    _xlsx_row(sheet, 0, [*CSV_HEADER, "url"], quoted, bold)
+    rows = 0
+    for rows, hit in enumerate(hits, start=1):
+        _xlsx_row(sheet, rows, [*_table_row(hit), doc_url(hit.id)], quoted)
+    about = workbook.add_worksheet("consulta")
+    about.set_column(0, 0, 18)
+    about.set_column(1, 1, 80)
+    facts = {**info.to_json(), "filters": info.filters_text(), "total": rows}
+    for n, (key, value) in enumerate(facts.items()):
+        _xlsx_row(about, n, [key, value], quoted, bold)
+    workbook.close()
+    return rows
+
+
+def _xlsx_row(sheet, row: int, cells: list, quoted, first_format=None) -> None:  # noqa: ANN001
+    for col, cell in enumerate(cells):
+        if isinstance(cell, bool) or cell is None or cell == "":
+            continue
+        if isinstance(cell, int | float):
+            sheet.write_number(row, col, cell)
+            continue
+        text = xml_text(str(cell))[:XLSX_MAX_CHARS]
+        style = first_format if col == 0 and first_format else None
+        sheet.write_string(row, col, text, quoted if text.startswith(FORMULA_STARTS) else style)
+
+
+def xml_text(text: str) -> str:
+    """`text` without the control characters XML (XLSX, DOCX) cannot hold."""
+    return XML_ILLEGAL.sub("", text)
+
+
+# ---- RIS and BibTeX ----------------------------------------------------------------------
+
+
+def ris_chunks(info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl) -> Iterator[str]:
+    """RIS for Zotero, Mendeley, EndNote: one record per hit; every record carries the export
+    summary as a note (RIS has no file header that all readers skip)."""
+    for hit in hits:
+        yield "".join(f"{tag}  - {value}\r\n" for tag, value in _ris_fields(info, hit, doc_url))
+        yield "ER  - \r\n\r\n"
+
+
+def _ris_fields(info: ExportInfo, hit: SearchHit, doc_url: DocUrl) -> Iterator[tuple[str, str]]:
+    yield "TY", RIS_TYPES.get(hit.doc_type, "GEN")
+    yield "ID", hit.id
+    yield "TI", _one_line(hit.title)
+    yield from (("AU", agency) for agency in hit.agencies)  # corporate authors: no comma
+    if hit.year is not None:
+        yield "PY", str(hit.year)
+    if hit.doc_type:
+        yield "M3", vocab.label("doc_type", hit.doc_type)
+    if hit.language:
+        yield "LA", hit.language
+    yield from (("KW", topic) for topic in hit.topics)
+    yield "UR", doc_url(hit.id)
+    yield "DB", "Acervo"
+    yield "N1", info.summary()
+    yield from (("N1", _passage_note(p)) for p in hit.passages)
+
+
+def bibtex_chunks(info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl) -> Iterator[str]:
+    """BibTeX (UTF-8, for biber/BibLaTeX and Zotero): an @comment with the export summary, then
+    one entry per hit; agencies are corporate authors in double braces (`{{ACNUR}}`)."""
+    yield "@comment{" + bibtex_value(info.summary()) + "}\n\n"
+    for hit in hits:
+        key = _bibtex_key(hit)
+        fields = ",\n".join(f"  {name} = {{{value}}}" for name, value in _bib_fields(hit, doc_url))
+        yield f"@{BIBTEX_TYPES.get(hit.doc_type, 'misc')}{{{key},\n{fields}\n}}\n\n"
+
+
+def _bib_fields(hit: SearchHit, doc_url: DocUrl) -> Iterator[tuple[str, str]]:
+    authors = " and ".join("{" + bibtex_value(a) + "}" for a in hit.agencies)
+    yield "title", "{" + bibtex_value(_one_line(hit.title)) + "}"  # keep its capitals
+    if authors:
+        yield "author", authors
+        kind = "institution" if BIBTEX_TYPES.get(hit.doc_type) == "techreport" else "organization"
+        yield kind, authors
+    if hit.year is not None:
+        yield "year", str(hit.year)
+    if hit.doc_type:
+        yield "type", bibtex_value(vocab.label("doc_type", hit.doc_type))
+    if hit.language:
+        yield "language", hit.language
+    if hit.topics:
+        yield "keywords", bibtex_value(", ".join(hit.topics))
+    yield "url", bibtex_value(doc_url(hit.id))
+    if hit.passages:
+        yield "note", bibtex_value(_passage_note(hit.passages[0]))
+
+
+def _bibtex_key(hit: SearchHit) -> str:
+    """`ACNUR2019_3f2a9c0d1e4b5a67`: first agency, year and the document id (unique, so no set
+    of the keys already written is kept: memory stays flat)."""
+    agency = vocab.fold(hit.agencies[0]).upper() if hit.agencies else ""
+    return f"{re.sub(r'[^A-Za-z0-9-]', '', agency) or 'Acervo'}{hit.year or ''}_{hit.id}"
+
+
+def bibtex_value(text: str) -> str:
+    return _one_line(text).translate(BIBTEX_ESCAPES)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _passage_note(passage: Passage) -> str:
+    return f"pág. {passage.page}: {_one_line(passage.text)}"
+
+
+# ---- DOCX dossier ------------------------------------------------------------------------
+
+
+def write_dossier(
+    target: IO[bytes],
+    info: ExportInfo,
+    hits: Iterable[tuple[SearchHit, str]],
+    doc_url: DocUrl,
+) -> int:
+    """A Word dossier of (hit, query it was selected under): per document its metadata, link and
+    passages with page numbers, the query's words in bold. Returns the number of documents."""
+    document = docx.Document()
+    document.add_heading("Dossier de Acervo", level=0)
+    body = list(hits)  # a basket: at most a few hundred documents
+    document.add_paragraph(
+        f"{len(body)} documentos · exportado {info.exported_at} · índice {info.index_version}"
+    )
+    for hit, query in body:
+        _dossier_entry(document, hit, query, doc_url(hit.id))
+    document.save(target)
+    return len(body)
+
+
+def _dossier_entry(document, hit: SearchHit, query: str, url: str) -> None:  # noqa: ANN001
+    document.add_heading(xml_text(hit.title or hit.path.rsplit("/", 1)[-1]), level=1)
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Light List Accent 1"
+    for label, value in _dossier_facts(hit, query, url):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, xml_text(value)
+    heading = "Pasajes" if query else "Primeras páginas"
+    document.add_heading(heading, level=2)
+    for passage in hit.passages:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"pág. {passage.page}: ").bold = True
+        _add_marked_runs(paragraph, passage.html)
+
+
+def _dossier_facts(hit: SearchHit, query: str, url: str) -> list[tuple[str, str]]:
+    def labels(kind: str, codes: Iterable[str]) -> str:
+        return ", ".join(vocab.label(kind, c) for c in codes) or "sin dato"
+
+    return [
+        ("Agencias", labels("agency", hit.agencies)),
+        ("Temas", labels("topic", hit.topics)),
+        ("Año", str(hit.year) if hit.year is not None else "sin dato"),
+        ("Tipo", labels("doc_type", [hit.doc_type] if hit.doc_type else [])),
+        ("Idioma", hit.language or "sin dato"),
+        ("Páginas", str(hit.pages)),
+        ("Archivos", "\n".join(hit.paths or (hit.path,))),
+        ("Ficha en Acervo", url),
+        ("Consulta", query or "(ninguna: primeras páginas)"),
+    ]
+
+
+def _add_marked_runs(paragraph, passage_html: str) -> None:  # noqa: ANN001
+    """Passage.html (escaped, words in <mark>) as runs: marked words bold and highlighted."""
+    parts = MARK.split(passage_html)  # odd items are the marked words
+    for n, part in enumerate(parts):
+        text = xml_text(html.unescape(part))
+        if not text:
+            continue
+        run = paragraph.add_run(text)
+        if n % 2:
+            run.bold = True
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW

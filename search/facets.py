@@ -10,7 +10,7 @@ value, which a sortable comma-joined column would get wrong.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from whoosh.query import Term
@@ -50,8 +50,9 @@ class DocTable:
         return len(self.ordered)
 
     @classmethod
-    def load(cls, searcher: WhooshSearcher) -> DocTable:
-        docnums = searcher.docs_for_query(Term("kind", "doc"))
+    def load(cls, searcher: WhooshSearcher, kind: str = "doc") -> DocTable:
+        """Rows of the doc records, or of another kind of unit ("record": lesson records)."""
+        docnums = searcher.docs_for_query(Term("kind", kind))
         return cls(_row(n, searcher.stored_fields(n)) for n in docnums)
 
 
@@ -64,6 +65,8 @@ def _row(docnum: int, stored: Mapping) -> DocRow:
         "language": split_codes(stored.get("language", "")),
         "doc_type": split_codes(stored.get("doc_type", "")),
     }
+    # place and the lesson-record facets: comma-joined KEYWORD values like agency
+    values |= {name: split_codes(stored.get(name, "")) for name in FACETS if name not in values}
     row_values = tuple(values[name] for name in FACETS)
     return DocRow(docnum, stored["doc_id"], stored.get("title", ""), year, row_values)
 
@@ -79,17 +82,26 @@ class Selection:
     counts: list[Counter[str]]  # per facet (FACETS order): counts ignoring its own filter
 
 
-def select(rows: Iterable[DocRow], filters: Mapping[str, Iterable[str]]) -> Selection:
+def select(
+    rows: Iterable[DocRow],
+    filters: Mapping[str, Iterable[str]],
+    in_years: Callable[[int | None], bool] | None = None,
+) -> Selection:
     """Apply the facet filters to `rows` (already matching the query) and count every facet.
 
     One pass: a row failing no facet counts everywhere; a row failing exactly one facet F still
     counts for F (F's own selection is ignored when counting F); failing two, it counts nowhere.
+    `in_years` (the year range) is part of the year facet: the year counts ignore it, so a year
+    histogram shows the years around a chosen range instead of collapsing to it.
     """
     wanted = [frozenset(filters.get(name, ())) for name in FACETS]
+    year_index = FACETS.index("year")
     matching: list[DocRow] = []
     counts: list[Counter[str]] = [Counter() for _ in FACETS]
     for row in rows:
         misses = [i for i, want in enumerate(wanted) if want and want.isdisjoint(row.values[i])]
+        if in_years is not None and not in_years(row.year) and year_index not in misses:
+            misses.append(year_index)
         if not misses:
             matching.append(row)
             for counter, values in zip(counts, row.values, strict=True):
@@ -121,4 +133,6 @@ def facet_label(facet: str, code: str, lang: str = "es") -> str:
         return LANGUAGE_LABELS.get(code, code)
     if facet == "year":
         return code
+    if facet in ("sdg", "gcm"):  # numbered goals: "4. Educación de calidad"
+        return f"{code}. {vocab.label(facet, code, lang)}"
     return vocab.label(facet, code, lang)

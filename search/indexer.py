@@ -1,48 +1,84 @@
 """The index on disk: numbered generations and a CURRENT file naming the live one.
 
-An update never writes to the live generation: it copies it, applies the changes with one writer,
-commits, and only then switches CURRENT with an atomic rename. A crash or an error at any point
-before the switch leaves the last good index as it was (the paperless-ngx counterexample in
-STYLE.md deleted its index on an error).
+An update never writes to the live generation: it copies it (Whoosh's files, which are never
+rewritten, as hard links), applies the changes with one writer, commits, fsyncs every file and
+the folder, and only then switches CURRENT with an atomic rename (and fsyncs the root, so the
+switch survives a power cut). A crash or an error at any point before the switch leaves the last
+good index as it was (the paperless-ngx counterexample in STYLE.md deleted its index on an
+error); the next update deletes the partial generation it left. Each generation holds its
+catalog (search/catalog.py), so the catalog swaps with the index it describes.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
+import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index
+from whoosh.fields import Schema as WhooshSchema
 from whoosh.index import FileIndex
 from whoosh.query import Term
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
-from acervo.ingest.models import ExtractedDocument
-from acervo.search import schema
+from acervo.ingest.models import ExtractedDocument, ExtractedText, FileStat, Page
+from acervo.search import records, schema
+from acervo.search.catalog import Catalog
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
+from acervo.search.lock import IndexLock
 from acervo.search.searcher import Searcher
 
-try:  # one update at a time; fcntl is POSIX-only, elsewhere we rely on Whoosh's own lock
-    import fcntl
-except ImportError:  # pragma: no cover
-    fcntl = None
-
 CURRENT_FILE = "CURRENT"
-LOCK_FILE = ".update.lock"
 GENERATION = re.compile(r"gen-(\d{6})")
 EXCERPT_CHARS = 300  # start of a document, its passage when no page matches (match-all)
-WRITER_LIMIT_MB = 256  # memory for the writer's posting pool before it spills to disk
+# Memory for the writer's posting pool before it spills to disk. Whoosh underestimates it
+# (Python objects): peak RSS of a full build was 316 -> 592 MiB at 500 -> 2,000 documents with
+# 256, and 282 -> 373 MiB with 64, at about the same speed (benchmarks/bench_ingest.py (d)).
+WRITER_LIMIT_MB = 64
+# Whoosh writes each segment file (MAIN_<id>.seg) and TOC (_MAIN_<n>.toc) once and never
+# rewrites it (deletions go to the next TOC), so a new generation can share them with the live
+# one as hard links (tests/search/test_indexer.py checks the live files stay byte-identical).
+WHOOSH_FILE_PREFIXES = ("MAIN_", "_MAIN_")
+WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
+PAUSE_ENV = "ACERVO_TEST_PAUSE_AT"  # test hook, see _test_pause
+# What an administrator can do about each way the disk can refuse a write.
+DISK_ERRORS = {
+    errno.ENOSPC: "no queda espacio en el disco",
+    errno.EDQUOT: "se agotó la cuota de disco",
+    errno.EFBIG: "un archivo supera el tamaño máximo que permite el sistema",
+    errno.EROFS: "el disco es de solo lectura",
+    errno.EACCES: "no hay permiso para escribir",
+    errno.EPERM: "no hay permiso para escribir",
+    errno.ENOTDIR: "la ruta no es una carpeta (una parte de ella es un archivo)",
+    errno.EEXIST: "la ruta no es una carpeta (ya existe un archivo con ese nombre)",
+}
 
 
 class IndexUpdateError(RuntimeError):
     """An update failed before the switch: the live generation is untouched."""
+
+
+def disk_error_message(exc: OSError, root: Path, live: str | None) -> str:
+    """A Spanish sentence for a write the disk refused, saying what is left and what to do."""
+    kept = f"la generación activa {live} sigue intacta" if live else "no había índice"
+    what = DISK_ERRORS.get(exc.errno or 0)
+    if what is None:
+        return f"La actualización del índice falló ({type(exc).__name__}: {exc}); {kept}."
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (
+        f"No se pudo escribir el índice en {root}: {what}{where}. El índice no cambió: "
+        f"{kept}. Libere espacio o corrija los permisos (o elija otra carpeta con --index) "
+        "y vuelva a ejecutar acervo ingest."
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +94,10 @@ class IndexStore:
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
-        self._tables: dict[str, DocTable] = {}  # generation -> its facet values, read once
+        # One ingest at a time; `with store.lock:` around a whole run, update() nests in it.
+        self.lock = IndexLock(self.root)
+        # (generation, kind of unit) -> its facet values, read once
+        self._tables: dict[tuple[str, str], DocTable] = {}
         self._tables_lock = threading.Lock()
 
     # ---- reading -------------------------------------------------------------------------
@@ -67,14 +106,18 @@ class IndexStore:
         """Name of the live generation, or None when nothing was ever indexed."""
         try:
             name = (self.root / CURRENT_FILE).read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
         return name if GENERATION.fullmatch(name) and (self.root / name).is_dir() else None
 
     def open_searcher(self) -> Searcher:
         generation = self._require_generation()
         whoosh_searcher = index.open_dir(str(self.root / generation)).searcher()
-        return Searcher(whoosh_searcher, self._table(generation, whoosh_searcher))
+        return Searcher(
+            whoosh_searcher,
+            self._table(generation, whoosh_searcher),
+            self._table(generation, whoosh_searcher, schema.RECORD),
+        )
 
     def known(self) -> dict[str, tuple[str, ...]]:
         """doc_id -> source paths of every indexed document; empty when there is no index."""
@@ -83,6 +126,33 @@ class IndexStore:
         with self.open_searcher() as searcher:
             fields = searcher.whoosh_searcher.documents(kind=schema.DOC)
             return {f["doc_id"]: tuple(f.get("paths", ())) for f in fields}
+
+    def signatures(self) -> dict[str, tuple[int, ...]]:
+        """doc_id -> MinHash of every indexed document that has one (near duplicates)."""
+        if self.live_generation() is None:
+            return {}
+        with self.open_searcher() as searcher:
+            fields = searcher.whoosh_searcher.documents(kind=schema.DOC)
+            return {f["doc_id"]: tuple(f["minhash"]) for f in fields if f.get("minhash")}
+
+    def snapshot(self) -> Snapshot:
+        """What the next ingest needs of the live generation (an empty one when there is none)."""
+        live = self.live_generation()
+        return Snapshot(self.root / live if live else None)
+
+    def schema_is_current(self) -> bool:
+        """False when the live generation was written with other fields than this version's
+        schema: it cannot be copied and extended, the next update must start afresh."""
+        generation = self.live_generation()
+        if generation is None:
+            return True
+        written = index.open_dir(str(self.root / generation)).schema
+        return _field_types(written) == _field_types(schema.build_schema())
+
+    def stats(self) -> UpdateStats:
+        """Documents and pages of the live generation (`acervo status`)."""
+        generation = self._require_generation()
+        return _stats(index.open_dir(str(self.root / generation)), added=0, removed=0)
 
     def version(self) -> str:
         """The live generation and its size, e.g. 'gen-000003 (2000 documentos)' (exports)."""
@@ -98,57 +168,61 @@ class IndexStore:
             )
         return generation
 
-    def _table(self, generation: str, whoosh_searcher: WhooshSearcher) -> DocTable:
+    def _table(
+        self, generation: str, whoosh_searcher: WhooshSearcher, kind: str = schema.DOC
+    ) -> DocTable:
         # A committed generation never changes, so its facet values can be read once and kept
         # for every later searcher (docnums are stable for the same segments).
         with self._tables_lock:
-            if generation not in self._tables:
-                self._tables = {generation: DocTable.load(whoosh_searcher)}
-            return self._tables[generation]
+            if (generation, kind) not in self._tables:
+                kept = {key: t for key, t in self._tables.items() if key[0] == generation}
+                kept[(generation, kind)] = DocTable.load(whoosh_searcher, kind)
+                self._tables = kept
+            return self._tables[(generation, kind)]
 
     # ---- writing -------------------------------------------------------------------------
 
-    def update(self, add: Iterable[ExtractedDocument], remove: Iterable[str]) -> UpdateStats:
+    def update(
+        self, add: Iterable[ExtractedDocument], remove: Iterable[str], *, fresh: bool = False
+    ) -> UpdateStats:
         """Write a new generation with `add` (re)indexed and `remove` deleted, then switch to it.
 
         `add` is consumed lazily, one document at a time; `remove` is read after every document
-        was added (the caller may compute it while `add` runs).
+        was added (the caller may compute it while `add` runs). Takes the ingest lock unless
+        the caller holds it already. `fresh` starts from an empty index instead of a copy of the
+        live one; so does a live generation written with another schema (`schema_is_current`),
+        which cannot take the new documents: the caller re-adds everything (acervo.build).
         """
-        self.root.mkdir(parents=True, exist_ok=True)
-        with self._update_lock():
-            live = self.live_generation()
-            new_dir = self.root / f"gen-{self._last_generation_number() + 1:06d}"
-            try:
-                _copy_or_create(self.root / live if live else None, new_dir)
-                stats = _write_generation(new_dir, add, remove)
-            except BaseException as exc:
-                shutil.rmtree(new_dir, ignore_errors=True)
-                if not isinstance(exc, Exception):
-                    raise  # KeyboardInterrupt & co. pass through, after the cleanup
-                kept = f"la generación activa {live} sigue intacta" if live else "no había índice"
-                raise IndexUpdateError(
-                    f"La actualización del índice falló ({type(exc).__name__}: {exc}); {kept}."
-                ) from exc
-            self._switch_to(new_dir.name)
-            self._delete_old_generations(keep={new_dir.name, live})
-        return stats
+        live = self.live_generation()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with self.lock:
+                return self._update_locked(add, remove, fresh)
+        except OSError as exc:  # the root or the lock file could not be written
+            raise IndexUpdateError(disk_error_message(exc, self.root, live)) from exc
 
-    @contextmanager
-    def _update_lock(self) -> Iterator[None]:
-        if fcntl is None:  # pragma: no cover
-            yield
-            return
-        with open(self.root / LOCK_FILE, "a+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexUpdateError(
-                    f"Otra ingesta está actualizando {self.root}; espere a que termine."
-                ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _update_locked(
+        self, add: Iterable[ExtractedDocument], remove: Iterable[str], fresh: bool
+    ) -> UpdateStats:
+        live = self.live_generation()
+        self._delete_partial_generations(live)
+        fresh = fresh or not self.schema_is_current()
+        new_dir = self.root / f"gen-{self._last_generation_number() + 1:06d}"
+        try:
+            _start_generation(self.root / live if live and not fresh else None, new_dir)
+            stats = _write_generation(new_dir, add, remove)
+            _fsync_tree(new_dir)
+            _test_pause("before-swap")
+            self._switch_to(new_dir.name)
+        except BaseException as exc:
+            if self.live_generation() != new_dir.name:
+                shutil.rmtree(new_dir, ignore_errors=True)
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt & co. pass through, after the cleanup
+            raise IndexUpdateError(_failure_message(exc, self.root, live)) from exc
+        _test_pause("after-swap")
+        self._delete_old_generations(keep={new_dir.name, live})
+        return stats
 
     def _last_generation_number(self) -> int:
         return max((_generation_number(p.name) for p in self.root.iterdir()), default=0)
@@ -160,6 +234,15 @@ class IndexStore:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.root / CURRENT_FILE)  # atomic: readers see the old or the new name
+        _fsync_dir(self.root)  # make the rename itself durable
+
+    def _delete_partial_generations(self, live: str | None) -> None:
+        """Generations newer than the live one were never switched to: a killed run left them."""
+        live_number = _generation_number(live) if live else 0
+        for path in self.root.iterdir():
+            if _generation_number(path.name) > live_number:
+                shutil.rmtree(path, ignore_errors=True)
+        (self.root / f"{CURRENT_FILE}.tmp").unlink(missing_ok=True)
 
     def _delete_old_generations(self, keep: set[str | None]) -> None:
         # The previous generation stays: a searcher opened just before the switch may use it.
@@ -169,18 +252,107 @@ class IndexStore:
                 shutil.rmtree(path, ignore_errors=True)
 
 
+class Snapshot:
+    """The live generation as the next ingest sees it (`acervo.ingest.pipeline.KnownIndex`):
+    the catalog's per-path stats and fingerprints, and each document's stored page text."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self._catalog = Catalog(directory)
+        self._searcher = index.open_dir(str(directory)).searcher() if directory else None
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._catalog.close()
+        if self._searcher is not None:
+            self._searcher.close()
+
+    def file_stat(self, path: str) -> FileStat | None:
+        return self._catalog.file_stat(path)
+
+    def fingerprint(self, doc_id: str) -> str | None:
+        return self._catalog.fingerprint(doc_id)
+
+    def stored_text(self, doc_id: str) -> ExtractedText | None:
+        entry = self._catalog.entry(doc_id)
+        if entry is None or self._searcher is None:
+            return None
+        records = self._searcher.documents(doc_id=doc_id, kind=schema.PAGE)
+        texts = {record["page"]: record.get("text", "") for record in records}
+        # Blank pages have no record; they come back empty so page numbers stay as extracted.
+        pages = [Page(number, texts.get(number, "")) for number in range(1, entry.pages + 1)]
+        # The near-duplicate signature was computed from the same text: keep it.
+        record = self._searcher.document(doc_id=doc_id, kind=schema.DOC) or {}
+        minhash = tuple(record.get("minhash", ()))
+        return ExtractedText(entry.format, pages, entry.properties, minhash=minhash)
+
+
+def _field_types(fields: WhooshSchema) -> dict[str, str]:
+    # Whoosh's Schema.__eq__ compares analyzer objects and is False even for two equal
+    # schemas; names and field classes are what decide whether documents can be added.
+    return {name: type(field).__name__ for name, field in fields.items()}
+
+
+def _failure_message(exc: Exception, root: Path, live: str | None) -> str:
+    if isinstance(exc, OSError):
+        return disk_error_message(exc, root, live)
+    kept = f"la generación activa {live} sigue intacta" if live else "no había índice"
+    return f"La actualización del índice falló ({type(exc).__name__}: {exc}); {kept}."
+
+
+def _test_pause(point: str) -> None:
+    """Test hook: with ACERVO_TEST_PAUSE_AT=<point> an update announces the point on stderr and
+    sleeps ACERVO_TEST_PAUSE_S seconds there, so tests/test_crash.py can kill it at that exact
+    moment. Points: before-swap (new generation complete, CURRENT not switched), after-swap.
+    Never set in production; read here because no setting should reach this deep."""
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"ACERVO_TEST_PAUSE {point}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("ACERVO_TEST_PAUSE_S", "60")))
+
+
 def _generation_number(name: str) -> int:
     match = GENERATION.fullmatch(name)
     return int(match.group(1)) if match else 0
 
 
-def _copy_or_create(live_dir: Path | None, new_dir: Path) -> None:
+def _start_generation(live_dir: Path | None, new_dir: Path) -> None:
     """The starting point of a new generation: a copy of the live one, or an empty index."""
-    if live_dir is not None:
-        shutil.copytree(live_dir, new_dir)
-    else:
-        new_dir.mkdir()
+    new_dir.mkdir()
+    if live_dir is None:
         index.create_in(str(new_dir), schema.build_schema())
+        return
+    for source in live_dir.iterdir():
+        target = new_dir / source.name
+        if source.name.startswith(WHOOSH_FILE_PREFIXES) and source.name != WHOOSH_LOCK_FILE:
+            try:
+                os.link(source, target)
+                continue
+            except OSError:
+                pass  # a file system without hard links: copy instead
+        shutil.copyfile(source, target)  # the catalog is updated in place: a real copy
+
+
+def _fsync_tree(directory: Path) -> None:
+    """Flush every file of a new generation, then the folder's entries, before the switch."""
+    for path in directory.iterdir():
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    _fsync_dir(directory)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_generation(
@@ -188,26 +360,40 @@ def _write_generation(
 ) -> UpdateStats:
     ix = index.open_dir(str(directory))
     writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    catalog = Catalog(directory, writable=True)
     try:
-        added = _add_documents(writer, add)
-        removed = sum(1 for doc_id in remove if doc_id not in added and _delete(writer, doc_id))
+        added = _add_documents(writer, catalog, add)
+        removed = 0
+        for doc_id in remove:
+            if doc_id not in added and _delete(writer, doc_id):
+                catalog.forget(doc_id)
+                removed += 1
         writer.commit()
+        catalog.commit()
     except BaseException:
         writer.cancel()
         raise
+    finally:
+        catalog.close()
     return _stats(ix, added=len(added), removed=removed)
 
 
-def _add_documents(writer: IndexWriter, docs: Iterable[ExtractedDocument]) -> set[str]:
+def _add_documents(
+    writer: IndexWriter, catalog: Catalog, docs: Iterable[ExtractedDocument]
+) -> set[str]:
     """Write each document as it comes (never the whole corpus in memory); returns their ids."""
     added: set[str] = set()
     for doc in docs:
         if doc.doc_id in added:
             continue  # the same content yielded twice: index it once
         _delete(writer, doc.doc_id)  # a changed document replaces its old records
-        writer.add_document(**doc_record(doc))
+        catalog.put(doc)
+        fields = doc_record(doc)
+        writer.add_document(**fields)
         for record in page_records(doc):
             writer.add_document(**record)
+        for unit in records.record_units(doc, fields):  # lessons-learned records
+            writer.add_document(**unit)
         added.add(doc.doc_id)
     return added
 
@@ -236,6 +422,7 @@ def doc_record(doc: ExtractedDocument) -> dict:
         "page": 0,
         title_field: meta.title,
         body_field: "\n\n".join(page.text for page in doc.pages),
+        schema.WORDS_FIELD: "\n\n".join([meta.title, *(page.text for page in doc.pages)]),
         "path": list(doc.paths),
         "excerpt": _excerpt(doc),
         "title": meta.title,
@@ -245,8 +432,10 @@ def doc_record(doc: ExtractedDocument) -> dict:
         "pages": len(doc.pages),
         "size": doc.size,
         "provenance": {name: str(source) for name, source in meta.provenance.items()},
+        "minhash": list(doc.minhash),
     }
     facets = {
+        "near_duplicates": ",".join(doc.near_duplicates),
         "agency": ",".join(meta.agencies),
         "topic": ",".join(meta.topics),
         "year": meta.year,
@@ -255,6 +444,7 @@ def doc_record(doc: ExtractedDocument) -> dict:
     }
     # Empty values are left out: Whoosh cannot index None, and "" would become a facet value
     # ("sin dato" is the absence of the field).
+    record |= records.doc_facet_fields(doc)  # places, and the facets of its lesson records
     return record | {name: value for name, value in facets.items() if value not in (None, "")}
 
 

@@ -5,10 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # Facet names as used in SearchRequest.filters, SearchResult.facets and the JSON shape.
-FACETS: tuple[str, ...] = ("agency", "topic", "year", "language", "doc_type")
+FACETS: tuple[str, ...] = (
+    "agency",
+    "topic",
+    "year",
+    "language",
+    "doc_type",
+    "place",  # places the document (or record) names: acervo/vocab/places.csv
+    # Lessons-learned records (search/records.py); a document counts under its records' values.
+    "area",
+    "lesson_type",
+    "sdg",
+    "gcm",
+)
+# What a search returns: documents, or the lessons-learned records inside them.
+RESULT_TYPES: tuple[str, ...] = ("documents", "records")
 
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
+# Hit orders: best score first; year (newest/oldest, ties by score); title A-Z (ties by score).
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "title")
 
 
 @dataclass(frozen=True)
@@ -20,6 +36,9 @@ class SearchRequest:
     year_to: int | None = None
     page: int = 1  # 1-based
     per_page: int = DEFAULT_PER_PAGE
+    sort: str = "relevance"  # one of SORTS; applies to every matching hit, not one page
+    expand: bool = True  # thesaurus expansion (ACNUR -> UNHCR, ...); `expandir=0` turns it off
+    result_type: str = "documents"  # one of RESULT_TYPES; web `resultado=documentos|registros`
 
 
 @dataclass(frozen=True)
@@ -43,6 +62,37 @@ class SearchHit:
     passages: tuple[Passage, ...] = ()
     paths: tuple[str, ...] = ()  # every source path
     pages: int = 0  # page count of the document
+    record: RecordInfo | None = None  # set on the hits of a records search (id is the doc's)
+    # Near duplicates: other versions of this study (a draft, a new cover): "versión similar de…"
+    similar: tuple[SimilarDoc, ...] = ()
+
+
+@dataclass(frozen=True)
+class SimilarDoc:
+    """A near-duplicate version of a hit: enough to name it and link to it."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class RecordInfo:
+    """A lessons-learned record shown as a hit: its own facets, parts and where it is."""
+
+    code: str
+    area: str  # topic code
+    lesson_type: str
+    sdg: tuple[str, ...]
+    gcm: tuple[str, ...]
+    page: int
+    document_title: str
+    places: tuple[str, ...] = ()
+    finding: str = ""
+    description: str = ""
+    context: str = ""
+    goals: str = ""
+    beneficiaries: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,11 +110,21 @@ class FacetGroup:
 
 
 @dataclass(frozen=True)
+class Expansion:
+    """How one typed term was widened by the thesaurus: `ACNUR` -> UNHCR, Alto Comisionado..."""
+
+    term: str  # as the analyst typed it
+    alternatives: tuple[str, ...]  # the other forms also searched (the UI: "buscando también")
+
+
+@dataclass(frozen=True)
 class SearchResult:
     request: SearchRequest
     total: int
     hits: tuple[SearchHit, ...]
     facets: tuple[FacetGroup, ...]
+    expansions: tuple[Expansion, ...] = ()  # empty when nothing was expanded or expand=False
+    suggestion: str | None = None  # "¿Quiso decir …?": a corrected query with more hits
 
     def to_json(self) -> dict:
         """The documented JSON shape (README): used by the CLI, the API and the JSON export."""
@@ -78,6 +138,10 @@ class SearchResult:
                 g.name: [{"value": v.value, "count": v.count} for v in g.values]
                 for g in self.facets
             },
+            "expansions": [
+                {"term": e.term, "alternatives": list(e.alternatives)} for e in self.expansions
+            ],
+            "suggestion": self.suggestion,
         }
 
 
@@ -93,4 +157,49 @@ def hit_to_json(hit: SearchHit) -> dict:
         "path": hit.path,
         "score": round(hit.score, 4),
         "passages": [{"page": p.page, "text": p.text, "html": p.html} for p in hit.passages],
+    } | ({"record": record_to_json(hit.record)} if hit.record else {}) | (
+        {"similar": [{"id": s.id, "title": s.title} for s in hit.similar]} if hit.similar else {}
+    )
+
+
+def record_to_json(record: RecordInfo) -> dict:
+    return {
+        "code": record.code,
+        "area": record.area,
+        "lesson_type": record.lesson_type,
+        "sdg": list(record.sdg),
+        "gcm": list(record.gcm),
+        "page": record.page,
+        "document_title": record.document_title,
+        "places": list(record.places),
+        "finding": record.finding,
+        "description": record.description,
+        "context": record.context,
+        "goals": record.goals,
+        "beneficiaries": record.beneficiaries,
+        "text": record.text,
     }
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """Everything the document page shows about one indexed document (its doc record)."""
+
+    hit: SearchHit  # the metadata as a hit (no passages, score 0)
+    sha256: str
+    format: str  # pdf | docx | ...
+    size: int  # bytes
+    # field name (title, agencies, topics, year, language, doc_type) -> source: sidecar | folder |
+    # properties | inferred | none (acervo.ingest.models.Provenance values)
+    provenance: dict[str, str] = field(default_factory=dict)
+    # ids of near-duplicate documents (drafts, re-publications), when ingestion recorded them
+    near_duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageText:
+    """One page of a document for reading: escaped HTML with the query's words in <mark>."""
+
+    number: int
+    html: str
+    hit: bool = False  # the page matches the query (not only shares a word with it)

@@ -15,6 +15,15 @@ Syntax (the README's "Query syntax" says the same to users):
 - `migra*`: words starting with `migra`, folded like indexed words but not stemmed. Because the
   index holds stems (`migración` -> `migr`), a prefix also matches the stems it starts with (up
   to 4 letters shorter) and its own stem: `migració*`, `Educa*` find `migración`, `educación`.
+- `*migra*`, `ni?os`: wildcards anywhere; `migracion~`, `migracion~2`: words one or two edits
+  away. Both are matched against the index's unstemmed words (`words` field) and bounded by
+  `search/limits.py` (at most 64 words, a time limit, a Spanish message past it).
+- Thesaurus (`search/thesaurus.py`): a typed word, phrase or unquoted run of words that is a form
+  of a concept (`ACNUR`, `violencia basada en genero`, `1,5 millones`) is searched OR-ed with the
+  concept's other forms, each on its own language's fields with all its words (numbers and
+  percentages as phrases), boosted by ALTERNATIVE_BOOST; `ParsedQuery.expansions` says what was
+  added. `parse_query(text, expand=False)` leaves it out. A run never swallows the word before
+  an OR: `violencia basada en género OR trata` keeps `género OR trata`.
 - Fields (Spanish and English names, accents optional): `titulo:`/`title:`, `agencia:`/`agency:`,
   `tema:`/`topic:`, `tipo:`/`type:` (values resolved with the vocabularies: `agencia:UNHCR` =
   `agencia:acnur`, `agencia:"ONU Mujeres"`), `anio:`/`año:`/`year:` (`2019`, `2019..2021`,
@@ -39,7 +48,8 @@ import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from itertools import islice, takewhile
 
 from whoosh.analysis import Analyzer
 from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
@@ -48,6 +58,10 @@ from acervo import vocab
 from acervo.search import schema
 from acervo.search.analysis import TOKEN_PATTERN, prefix_form
 from acervo.search.errors import QuerySyntaxError, UnknownField
+from acervo.search.limits import MAX_FUZZY_DISTANCE, SurfaceQuery
+from acervo.search.models import Expansion
+from acervo.search.thesaurus import MAX_FORM_WORDS, Concept, Thesaurus
+from acervo.search.thesaurus import default as default_thesaurus
 
 TITLE_FIELDS = ("title_es", "title_en")
 BODY_FIELDS = ("body_es", "body_en")
@@ -60,7 +74,14 @@ MIN_PREFIX_CHARS = 2
 MAX_STEM_TRIM_CHARS = 4
 MIN_STEM_CHARS = 4
 
+ANALYZED_CACHE = 10_000
 MAX_SUGGESTIONS = 4  # close vocabulary values offered for an unknown one
+
+# Thesaurus alternatives (UNHCR for ACNUR, refugees for refugiados) score below what was typed,
+# so exact-language matches come first unless the alternatives match much better.
+ALTERNATIVE_BOOST = 0.5
+MIN_WILDCARD_LETTERS = 2  # letters (not * or ?) in a wildcard pattern
+_FUZZY = re.compile(r"(.+)~(\d?)")
 
 MATCH_ALL_TEXTS = frozenset({"", "*"})
 OR_WORDS = frozenset({"OR", "O"})
@@ -89,6 +110,7 @@ class ParsedQuery:
     match_all: bool  # nothing to rank: list every document
     fields_used: frozenset[str] = frozenset()  # schema fields named with `field:`
     ignored_words: tuple[str, ...] = ()  # words the analyzers dropped (stop words)
+    expansions: tuple[Expansion, ...] = ()  # thesaurus alternatives also searched
 
 
 # ---- fields -------------------------------------------------------------------------------
@@ -117,6 +139,20 @@ _TYPE = _Field(
 )
 _YEAR_FIELD = _Field("year", ("year",), "anio")
 _LANGUAGE = _Field("language", ("language",), "idioma")
+# Places and lessons-learned records (search/records.py): `lugar:sucumbios`, `ods:4`, `pacto:23`.
+_PLACE = _Field("vocab", ("place",), "lugar", "place", "Lugar desconocido", '"Lago Agrio"')
+_AREA = _Field("vocab", ("area",), "area", "area", "Área desconocida", '"violencia de género"')
+_SDG = _Field("vocab", ("sdg",), "ods", "sdg", "ODS desconocido", '"ODS 4"')
+_GCM = _Field("vocab", ("gcm",), "pacto", "gcm", "Objetivo del Pacto desconocido", '"Objetivo 23"')
+_LESSON = _Field(
+    "vocab",
+    ("lesson_type",),
+    "leccion",
+    "lesson_type",
+    "Tipo de lección desconocido",
+    '"buena práctica"',
+)
+_RECORD_CODE = _Field("code", ("record_code",), "codigo")
 
 # Keys are folded (vocab.fold), so `título`, `Año`, `TEMA` are accepted.
 FIELD_NAMES: dict[str, _Field] = {
@@ -133,8 +169,21 @@ FIELD_NAMES: dict[str, _Field] = {
     "year": _YEAR_FIELD,
     "idioma": _LANGUAGE,
     "language": _LANGUAGE,
+    "lugar": _PLACE,
+    "place": _PLACE,
+    "area": _AREA,
+    "ods": _SDG,
+    "sdg": _SDG,
+    "pacto": _GCM,
+    "gcm": _GCM,
+    "leccion": _LESSON,
+    "lesson": _LESSON,
+    "codigo": _RECORD_CODE,
+    "code": _RECORD_CODE,
 }
-VALID_FIELDS_ES = "titulo, agencia, tema, anio, idioma, tipo"
+VALID_FIELDS_ES = (
+    "titulo, agencia, tema, anio, idioma, tipo, lugar, area, ods, pacto, leccion, codigo"
+)
 
 
 def _field_for(name: str) -> _Field:
@@ -241,9 +290,19 @@ def _lex_field(text: str, i: int, end: int, tokens: list[_Tok]) -> None:
 
 @dataclass(frozen=True)
 class _Text:
-    mode: str  # word | phrase | prefix
+    mode: str  # word | phrase | prefix | wildcard | fuzzy | allwords (a thesaurus alternative)
     text: str
     fields: tuple[str, ...]
+    maxdist: int = 0  # fuzzy: edits allowed
+    boost: float = 1.0  # thesaurus alternatives score less (ALTERNATIVE_BOOST)
+
+
+@dataclass(frozen=True)
+class _Concept:
+    """What was typed, OR its thesaurus alternatives (each on its own language's fields)."""
+
+    original: _Node
+    alternatives: tuple[_Text, ...]
 
 
 @dataclass(frozen=True)
@@ -267,7 +326,7 @@ class _Bool:
     children: tuple[_Node, ...]
 
 
-_Node = _Text | _Filter | _All | _Not | _Bool
+_Node = _Text | _Filter | _All | _Not | _Bool | _Concept
 
 _STOPS = frozenset({"or", "and", ")", None})  # token kinds an operand cannot start with
 
@@ -275,11 +334,13 @@ _STOPS = frozenset({"or", "and", ")", None})  # token kinds an operand cannot st
 class _Parser:
     """Recursive descent: and := or+ ; or := unary (OR unary)* ; unary := (NOT|-) unary | atom."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, thesaurus: Thesaurus | None = None) -> None:
         self.text = text
         self.tokens = _lex(text)
         self.pos = 0
         self.fields_used: set[str] = set()
+        self.thesaurus = thesaurus  # None: no expansion
+        self.expansions: list[Expansion] = []
 
     def parse(self) -> _Node:
         node = self._and(field=None)
@@ -308,7 +369,7 @@ class _Parser:
             if self._peek() == "and":
                 self._next()
                 self._operand_follows("AND", "migración AND salud")
-            items.append(self._or(field))
+            items.append(self._form_run(field) or self._or(field))
         return items[0] if len(items) == 1 else _Bool("and", tuple(items))
 
     def _or(self, field: _Field | None) -> _Node:
@@ -346,7 +407,47 @@ class _Parser:
             return self._atom(self._use_field(tok.text))
         if field is not None and field.kind != "text":
             return _Filter(_field_query(field, tok.text))
-        return _text_node(tok, field)
+        node = _text_node(tok, field)
+        if isinstance(node, _Text) and node.mode in ("word", "phrase"):
+            return self._expanded(node, node.text)
+        return node
+
+    def _form_run(self, field: _Field | None) -> _Node | None:
+        """Several unquoted words that are one thesaurus form (`violencia basada en género`,
+        `1,5 millones`), longest first; None when there are none here."""
+        if self.thesaurus is None or (field is not None and field.kind != "text"):
+            return None
+        run = list(islice(takewhile(_plain_word, self.tokens[self.pos :]), MAX_FORM_WORDS))
+        if self.pos + len(run) < len(self.tokens) and self.tokens[self.pos + len(run)].kind == "or":
+            run = run[:-1]  # the last word belongs to the OR that follows
+        fields = field.targets if field is not None else TEXT_FIELDS
+        for n in range(len(run), 1, -1):
+            typed = " ".join(tok.text for tok in run[:n])
+            concept = self.thesaurus.lookup(typed)
+            if concept is not None:
+                self.pos += n
+                return self._expanded(_run_node(typed, run[:n], fields, concept), typed, concept)
+        return None
+
+    def _expanded(self, original: _Node, typed: str, concept: Concept | None = None) -> _Node:
+        """`original` OR the other forms of its concept (if expansion is on and it has one)."""
+        if self.thesaurus is None:
+            return original
+        concept = concept or self.thesaurus.lookup(typed)
+        fields = original.fields if isinstance(original, _Text) else TEXT_FIELDS
+        others = concept.others(typed) if concept is not None else ()
+        # a number or percentage is only itself as a phrase: `45 %`, not any 45 and any %
+        mode = "phrase" if concept is not None and concept.exact else "allwords"
+        alternatives = tuple(
+            _Text(mode, form.text, in_language, boost=ALTERNATIVE_BOOST)
+            for form in others
+            if (in_language := _in_language(fields, form.language))
+        )
+        if not alternatives:
+            return original
+        shown = tuple(dict.fromkeys(form.text for form in others))
+        self.expansions.append(Expansion(term=typed, alternatives=shown))
+        return _Concept(original, alternatives)
 
     def _group(self, opening: _Tok, field: _Field | None) -> _Node:
         if self._peek() == ")":
@@ -368,19 +469,42 @@ class _Parser:
         return field
 
 
+def _run_node(typed: str, run: list[_Tok], fields: tuple[str, ...], concept: Concept) -> _Node:
+    """Unquoted words that form a thesaurus form: a number pattern (`1,5 millones`) is a phrase;
+    other forms keep every word required, as typed. (An extra phrase to rank documents with the
+    words together first was tried: it tripled the cost of `Ley Orgánica de Movilidad Humana` on
+    2,000 documents for little gain in the judged set.)"""
+    if concept.exact:
+        return _Text("phrase", typed, fields)
+    return _Bool("and", tuple(_Text("word", tok.text, fields) for tok in run))
+
+
+def _plain_word(tok: _Tok) -> bool:
+    return tok.kind == "word" and not any(ch in tok.text for ch in "*?~")
+
+
+def _in_language(fields: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The fields of `fields` a thesaurus form in `language` (es, en or *) is searched in."""
+    return tuple(f for f in fields if language == "*" or _language(f) == language)
+
+
 def _text_node(tok: _Tok, field: _Field | None) -> _Node:
     fields = field.targets if field is not None else TEXT_FIELDS
     if tok.kind == "phrase":
         return _Text("phrase", tok.text, fields)
     if tok.text == "*":
         return _All()
-    if "*" not in tok.text:
+    if fuzzy := _FUZZY.fullmatch(tok.text):
+        return _fuzzy_node(tok.text, fuzzy[1], fuzzy[2], fields)
+    if "*" not in tok.text and "?" not in tok.text:
         return _Text("word", tok.text, fields)
+    if "?" in tok.text or "*" in tok.text[:-1]:
+        return _wildcard_node(tok.text, fields)
     stem = tok.text[:-1]
     if "*" in stem or not re.fullmatch(TOKEN_PATTERN, stem):
         raise QuerySyntaxError(
-            f"El comodín «*» solo puede ir al final de una palabra, sin guiones ni signos: "
-            f"escriba migra* (no «{tok.text}»)."
+            f"El comodín «*» va pegado a letras, sin guiones ni signos: escriba migra* o "
+            f"*migra* (no «{tok.text}»)."
         )
     if len(stem) < MIN_PREFIX_CHARS:
         raise QuerySyntaxError(
@@ -388,6 +512,26 @@ def _text_node(tok: _Tok, field: _Field | None) -> _Node:
             f"del «*» (por ejemplo ni*)."
         )
     return _Text("prefix", stem, fields)
+
+
+def _fuzzy_node(typed: str, word: str, distance: str, fields: tuple[str, ...]) -> _Text:
+    maxdist = int(distance or 1)
+    if not re.fullmatch(TOKEN_PATTERN, word) or not 1 <= maxdist <= MAX_FUZZY_DISTANCE:
+        raise QuerySyntaxError(
+            f"«{typed}» no es una búsqueda aproximada válida: escriba una sola palabra seguida de "
+            f"«~» (una letra de diferencia) o «~2» (dos), sin comodines: migracion~ o migracion~2."
+        )
+    return _Text("fuzzy", prefix_form(word, "es"), fields, maxdist)
+
+
+def _wildcard_node(typed: str, fields: tuple[str, ...]) -> _Text:
+    letters = re.sub(r"[*?]", "", typed)
+    if not re.fullmatch(TOKEN_PATTERN, letters) or len(letters) < MIN_WILDCARD_LETTERS:
+        raise QuerySyntaxError(
+            f"«{typed}» no es un comodín válido: use «*» (varias letras) o «?» (una) dentro de "
+            f"una palabra de al menos {MIN_WILDCARD_LETTERS} letras, p. ej. *migra* o migra*."
+        )
+    return _Text("wildcard", prefix_form(typed, "es"), fields)
 
 
 # ---- field values -------------------------------------------------------------------------
@@ -398,6 +542,8 @@ def _field_query(field: _Field, value: str) -> Query:
         return _year_query(value)
     if field.kind == "language":
         return Term("language", _language_code(value))
+    if field.kind == "code":  # a lesson record's code, as printed: codigo:ln1_ed = LN1_ED
+        return Term(field.targets[0], value.strip().upper().replace("-", "_"))
     return Term(field.targets[0], _vocab_code(field, value))
 
 
@@ -458,7 +604,7 @@ def _vocab_code(field: _Field, value: str) -> str:
 @cache
 def _vocab_terms(kind: str) -> tuple[tuple[str, ...], dict[str, str]]:
     """(codes, folded name -> name as written) of one vocabulary."""
-    terms = {"agency": vocab.agencies, "topic": vocab.topics, "doc_type": vocab.doc_types}[kind]()
+    terms = vocab.terms(kind)
     names: dict[str, str] = {}
     for term in terms:
         for name in (term.code, *term.aliases, term.label_es, term.label_en):
@@ -492,16 +638,20 @@ def _language(field: str) -> str:
     return field.rsplit("_", 1)[-1]
 
 
-def _analyzed(field: str, text: str) -> list[str]:
-    return [token.text for token in _analyzers()[field](text, mode="query")]
+@lru_cache(maxsize=ANALYZED_CACHE)
+def _analyzed(field: str, text: str) -> tuple[str, ...]:
+    # cached: thesaurus alternatives (long agency names) are analysed for every query naming them
+    return tuple(token.text for token in _analyzers()[field](text, mode="query"))
 
 
-def _text_query(node: _Text, fields: tuple[str, ...], boost_titles: bool) -> Query | None:
+def _text_query(
+    node: _Text, fields: tuple[str, ...], boost_titles: bool, boost: float = 1.0
+) -> Query | None:
     """The node on each of `fields`, OR-ed; None when the words are stop words."""
     parts = []
     for field in fields:
-        boost = TITLE_BOOST if boost_titles and field in TITLE_FIELDS else 1.0
-        query = _field_text_query(node, field, boost)
+        title_boost = TITLE_BOOST if boost_titles and field in TITLE_FIELDS else 1.0
+        query = _field_text_query(node, field, boost * title_boost)
         if query is None:
             return None  # a stop word in one language is dropped everywhere (module doc)
         parts.append(query)
@@ -511,11 +661,18 @@ def _text_query(node: _Text, fields: tuple[str, ...], boost_titles: bool) -> Que
 def _field_text_query(node: _Text, field: str, boost: float) -> Query | None:
     if node.mode == "prefix":
         return _prefix_query(node.text, field, boost)
+    if node.mode in ("wildcard", "fuzzy"):
+        return SurfaceQuery(node.mode, node.text, field, node.maxdist, boost=boost)
     words = _analyzed(field, node.text)
     if not words:
         return None
     if len(words) == 1:
         return Term(field, words[0], boost=boost)
+    if node.mode == "allwords":
+        # Thesaurus alternatives: every word in the field, not the exact phrase. Measured on 2,000
+        # generated documents, a phrase costs ~2.5x an AND of its words (Whoosh reads positions
+        # in Python), and the alternatives of one query are many (`VBG`: 5 forms x 4 fields).
+        return And([Term(field, word, boost=boost) for word in words])
     # Several terms from one word too (COVID-19 -> covid 19): they must stand together.
     return Phrase(field, words, boost=boost)
 
@@ -531,11 +688,13 @@ def _prefix_query(text: str, field: str, boost: float) -> Query:
 
 def _doc_query(node: _Node) -> Query | None:
     if isinstance(node, _Text):
-        return _text_query(node, node.fields, boost_titles=True)
+        return _text_query(node, node.fields, boost_titles=True, boost=node.boost)
     if isinstance(node, _Filter):
         return node.query
     if isinstance(node, _All):
         return Term("kind", schema.DOC)
+    if isinstance(node, _Concept):
+        return _concept_query(node)
     if isinstance(node, _Not):
         child = _doc_query(node.child)
         return None if child is None else Not(child)
@@ -545,15 +704,27 @@ def _doc_query(node: _Node) -> Query | None:
     return (And if node.op == "and" else Or)(children)
 
 
-def _texts(node: _Node, negated_too: bool) -> Iterator[_Text]:
-    """The text nodes of a tree; without `negated_too`, only the words a passage should show."""
+def _concept_query(node: _Concept) -> Query | None:
+    # dict.fromkeys: forms that analyse alike (`gender-based`, `gender based`) are searched once
+    queries = map(_doc_query, (node.original, *node.alternatives))
+    parts = list(dict.fromkeys(q for q in queries if q is not None))
+    return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
+
+
+def _texts(node: _Node, negated_too: bool, alternatives: bool = False) -> Iterator[_Text]:
+    """The text nodes of a tree; without `negated_too`, only the words a passage should show;
+    with `alternatives`, the thesaurus forms too (they are highlighted, not reported)."""
     if isinstance(node, _Text):
         yield node
+    elif isinstance(node, _Concept):
+        yield from _texts(node.original, negated_too, alternatives)
+        if alternatives:
+            yield from node.alternatives
     elif isinstance(node, _Not) and negated_too:
-        yield from _texts(node.child, negated_too)
+        yield from _texts(node.child, negated_too, alternatives)
     elif isinstance(node, _Bool):
         for child in node.children:
-            yield from _texts(child, negated_too)
+            yield from _texts(child, negated_too, alternatives)
 
 
 def _ignored_words(node: _Node) -> Iterator[str]:
@@ -567,7 +738,7 @@ def _passage_query(node: _Node) -> Query | None:
     # Passages are page bodies: title-only words (`titulo:x`) are looked for in the body too.
     parts = [
         _text_query(text, BODY_FIELDS, boost_titles=False)
-        for text in _texts(node, negated_too=False)
+        for text in _texts(node, negated_too=False, alternatives=True)
     ]
     kept = list(dict.fromkeys(q for q in parts if q is not None))
     return Or(kept) if kept else None
@@ -576,15 +747,16 @@ def _passage_query(node: _Node) -> Query | None:
 # ---- public -------------------------------------------------------------------------------
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """Parse what an analyst typed (syntax in the module docstring).
+def parse_query(text: str, expand: bool = True) -> ParsedQuery:
+    """Parse what an analyst typed (syntax in the module docstring); `expand` adds the
+    thesaurus alternatives of what was typed.
 
     Raises QuerySyntaxError or UnknownField with a Spanish message for the analyst.
     """
     every_doc = Term("kind", schema.DOC)
     if text.strip() in MATCH_ALL_TEXTS:
         return ParsedQuery(doc_query=every_doc, passage_query=None, match_all=True)
-    parser = _Parser(text)
+    parser = _Parser(text, default_thesaurus() if expand else None)
     tree = parser.parse()
     ignored = tuple(_ignored_words(tree))
     query = _doc_query(tree)
@@ -600,4 +772,35 @@ def parse_query(text: str) -> ParsedQuery:
         match_all=isinstance(tree, _All),
         fields_used=frozenset(parser.fields_used),
         ignored_words=ignored,
+        expansions=tuple(dict.fromkeys(parser.expansions)),
     )
+
+
+def positive_terms(text: str) -> tuple[tuple[str, Query], ...]:
+    """Each typed word, phrase or prefix that is not negated, with its query on every text field.
+
+    For telling which words of a fruitless search match nothing in the index. Stop words and
+    field filters (`agencia:`) are left out; a match-all query has none.
+    """
+    if text.strip() in MATCH_ALL_TEXTS:
+        return ()
+    terms = []
+    for node in _texts(_Parser(text).parse(), negated_too=False):
+        query = _text_query(node, node.fields, boost_titles=False)
+        if query is not None:
+            terms.append((node.text, query))
+    return tuple(dict.fromkeys(terms))
+
+
+def typed_words(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, word) of each plain typed word: not a field value, operator, phrase or pattern
+    (spelling suggestions correct these). Bad syntax gives none: the parse error is the news."""
+    try:
+        tokens = _lex(text)
+    except QuerySyntaxError:
+        return
+    for previous, tok in zip([None, *tokens], tokens, strict=False):
+        if previous is not None and previous.kind == "field":
+            continue
+        if _plain_word(tok) and any(ch.isalpha() for ch in tok.text):
+            yield tok.start, tok.text

@@ -4,7 +4,10 @@
   is what queries match, rank and count;
 - a *page* record per page: the page's text (indexed, and stored in `text` for highlighting), so
   that passages carry their page number and long documents do not hit the highlighter's
-  32,768-character limit.
+  32,768-character limit;
+- a *record* unit per lessons-learned record (kind "record"): the record's text, its own facets
+  (code, area, lesson type, SDG, GCM, places) and its document's metadata, linked by doc_id and
+  page; what a search with `result_type="records"` matches.
 
 Text goes to the `*_en` fields when the document's language is "en", to `*_es` otherwise: each is
 analysed in its own language.
@@ -14,11 +17,14 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from acervo.search.analysis import english_analyzer, spanish_analyzer
+from acervo.search.analysis import english_analyzer, spanish_analyzer, surface_analyzer
 
 DOC = "doc"
 PAGE = "page"
+RECORD = "record"  # a lessons-learned record: a searchable unit of its own (search/records.py)
 ENGLISH = "en"
+# Doc records: title and body words unstemmed (search/limits.py, search/suggest.py).
+WORDS_FIELD = "words"
 
 
 def text_fields(language: str) -> tuple[str, str]:
@@ -37,12 +43,22 @@ def build_schema() -> Schema:
         title_en=TEXT(analyzer=english),
         body_es=TEXT(analyzer=spanish),
         body_en=TEXT(analyzer=english),
+        words=TEXT(analyzer=surface_analyzer(), phrase=False),  # WORDS_FIELD, doc records only
         # Multi-valued facets: one term per code, so a study by OIM and ACNUR counts under each.
         agency=KEYWORD(commas=True, lowercase=False, stored=True),
         topic=KEYWORD(commas=True, lowercase=False, stored=True),
         year=NUMERIC(int, stored=True, sortable=True),
         language=ID(stored=True),
         doc_type=ID(stored=True),
+        # Places and lessons-learned record facets: doc records hold the union of their
+        # records' values, record units their own (see search/records.py).
+        place=KEYWORD(commas=True, lowercase=False, stored=True),
+        record_code=KEYWORD(commas=True, lowercase=False, stored=True),
+        area=KEYWORD(commas=True, lowercase=False, stored=True),
+        lesson_type=KEYWORD(commas=True, lowercase=False, stored=True),
+        sdg=KEYWORD(commas=True, lowercase=False, stored=True),
+        gcm=KEYWORD(commas=True, lowercase=False, stored=True),
+        record=STORED,  # record units: the record's parts, shown with its hit
         path=ID,  # every source path, one term each (given as a list)
         text=STORED,  # page records: the page text the highlighter reads
         excerpt=STORED,  # doc records: start of the first page, the passage of match-all hits
@@ -53,4 +69,8 @@ def build_schema() -> Schema:
         pages=STORED,
         size=STORED,
         provenance=STORED,
+        # Near duplicates (ingest/neardup.py): ids of earlier-indexed versions of this document,
+        # indexed so the searcher also finds the later versions that name a document.
+        near_duplicates=KEYWORD(commas=True, lowercase=False, stored=True),
+        minhash=STORED,  # the document's MinHash, so later runs compare new files with it
     )

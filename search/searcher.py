@@ -9,17 +9,29 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from whoosh.query import And, Query, Require, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
-from acervo.search import facets, schema, snippets
-from acervo.search.errors import BadParameter
+from acervo import vocab
+from acervo.search import facets, limits, records, schema, snippets, suggest
+from acervo.search.errors import BadParameter, SearchError
 from acervo.search.facets import DocRow, DocTable
-from acervo.search.models import FACETS, MAX_PER_PAGE, SearchHit, SearchRequest, SearchResult
-from acervo.search.query import parse_query
+from acervo.search.models import (
+    FACETS,
+    MAX_PER_PAGE,
+    RESULT_TYPES,
+    SORTS,
+    Expansion,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    SimilarDoc,
+)
+from acervo.search.query import parse_query, positive_terms
+from acervo.search.similar import similar_docnums
 
 EXPORT_BATCH = 50  # hits whose passages are computed together while streaming an export
 
@@ -32,15 +44,29 @@ class _Ranked:
     scores: dict[int, float]  # docnum -> score (empty for match-all)
     passage_query: Query | None  # None: show each document's excerpt
     counts: list[Counter[str]]  # per facet, in FACETS order
+    expansions: tuple[Expansion, ...] = ()  # thesaurus alternatives searched too
+    kind: str = schema.DOC  # what the rows are: doc records, or lesson record units
 
 
 class Searcher:
     """Searches one generation; use as a context manager (it holds open index files)."""
 
-    def __init__(self, whoosh_searcher: WhooshSearcher, table: DocTable | None = None) -> None:
+    def __init__(
+        self,
+        whoosh_searcher: WhooshSearcher,
+        table: DocTable | None = None,
+        record_table: DocTable | None = None,
+    ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
         self.table = DocTable.load(whoosh_searcher) if table is None else table
+        self._record_table = record_table  # lesson record units, read on the first records search
+
+    @property
+    def record_table(self) -> DocTable:
+        if self._record_table is None:
+            self._record_table = DocTable.load(self.whoosh_searcher, kind=schema.RECORD)
+        return self._record_table
 
     def __enter__(self) -> Searcher:
         return self
@@ -58,7 +84,33 @@ class Searcher:
         shown = ranked.rows[start : start + req.per_page]
         hits = self._hits(shown, ranked, per_doc=snippets.PASSAGES_PER_DOC)
         groups = facets.facet_groups(ranked.counts, req.filters)
-        return SearchResult(request=req, total=len(ranked.rows), hits=tuple(hits), facets=groups)
+        return SearchResult(
+            request=req,
+            total=len(ranked.rows),
+            hits=tuple(hits),
+            facets=groups,
+            expansions=ranked.expansions,
+            suggestion=self._suggestion(req, len(ranked.rows)),
+        )
+
+    def _suggestion(self, req: SearchRequest, total: int) -> str | None:
+        """A corrected query ("¿Quiso decir …?") when it finds more documents than `req`."""
+        corrected = suggest.corrected_query(self.whoosh_searcher, req.query)
+        if corrected is None:
+            return None
+        try:
+            better = self.count(replace(req, query=corrected, page=1))
+        except SearchError:  # a correction that does not parse is no suggestion
+            return None
+        return corrected if better > total else None
+
+    def similar(self, doc_id: str, limit: int = 5) -> tuple[SearchHit, ...]:
+        """"Más como este": the `limit` documents most like `doc_id` by key terms (no passages)."""
+        found = similar_docnums(self.whoosh_searcher, doc_id, limit)
+        return tuple(
+            _hit(self.whoosh_searcher.stored_fields(docnum), score=score, passages=())
+            for docnum, score in found
+        )
 
     def iter_hits(self, req: SearchRequest) -> Iterator[SearchHit]:
         """Every matching hit, best first, each with its best passage, in batches (exports)."""
@@ -68,38 +120,69 @@ class Searcher:
         while batch := list(islice(rows, EXPORT_BATCH)):
             yield from self._hits(batch, ranked, per_doc=1)
 
+    def count(self, req: SearchRequest) -> int:
+        """How many documents match `req` (no passages, no page): cheap "what if" searches."""
+        _validate(req)
+        return len(self._rank(req).rows)
+
+    def missing_terms(self, query: str) -> tuple[str, ...]:
+        """The typed words or phrases (not negated) that match no document of the index at all.
+
+        Tells a zero-result search "`xyzzy` is nowhere" apart from "the words exist, not together".
+        """
+        return tuple(
+            text
+            for text, term_query in positive_terms(query)
+            if self._matches_nothing(term_query)
+        )
+
+    def _matches_nothing(self, term_query: Query) -> bool:
+        # unscored: a scored search with a limit trips a Whoosh assertion (block-quality skipping)
+        docs = self.whoosh_searcher.docs_for_query(And([Term("kind", schema.DOC), term_query]))
+        return next(iter(docs), None) is None
+
     def document(self, doc_id: str) -> SearchHit | None:
         """The indexed document `doc_id` (with every path and its page count), or None."""
         query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
         docnum = next(iter(self.whoosh_searcher.docs_for_query(query)), None)
         if docnum is None:
             return None
-        return _hit(self.whoosh_searcher.stored_fields(docnum), score=0.0, passages=())
+        fields = self.whoosh_searcher.stored_fields(docnum)
+        return self._with_similar(
+            _hit(fields, score=0.0, passages=()), fields.get("near_duplicates", "")
+        )
 
     def _rank(self, req: SearchRequest) -> _Ranked:
-        parsed = parse_query(req.query)
+        parsed = parse_query(req.query, expand=req.expand)
+        table, kind = self.table, schema.DOC
+        if req.result_type == "records":  # the same query and filters on lesson records
+            parsed, table, kind = records.for_records(parsed), self.record_table, schema.RECORD
         if parsed.match_all:
             scores: dict[int, float] = {}
-            candidates = self.table.ordered  # already year desc, then title
+            candidates = table.ordered  # already year desc, then title
         else:
-            scores = self._scores(parsed.doc_query)
-            candidates = [self.table.by_docnum[n] for n in scores]
-        in_years = [row for row in candidates if _in_range(row.year, req.year_from, req.year_to)]
-        selection = facets.select(in_years, req.filters)
-        rows = selection.matching
-        if scores:
-            rows = sorted(rows, key=lambda r: (-scores[r.docnum], r.docnum))
-        passage_query = None if parsed.match_all else parsed.passage_query
-        return _Ranked(rows, scores, passage_query, selection.counts)
+            scores = self._scores(parsed.doc_query, req.query, kind)
+            candidates = [table.by_docnum[n] for n in scores]
+        def in_years(year: int | None) -> bool:
+            return _in_range(year, req.year_from, req.year_to)
 
-    def _scores(self, doc_query: Query) -> dict[int, float]:
-        """docnum -> score of every doc record matching the query (page records left out)."""
+        selection = facets.select(candidates, req.filters, in_years)
+        rows = _sorted(selection.matching, scores, req.sort)
+        passage_query = None if parsed.match_all else parsed.passage_query
+        return _Ranked(rows, scores, passage_query, selection.counts, parsed.expansions, kind)
+
+    def _scores(self, doc_query: Query, typed: str, kind: str = schema.DOC) -> dict[int, float]:
+        """docnum -> score of every doc record (or unit of `kind`) matching the query."""
         # Require keeps the query's own scores and skips page records inside the matcher.
-        only_docs = Require(doc_query, Term("kind", schema.DOC))
-        results = self.whoosh_searcher.search(only_docs, limit=None)
-        return {docnum: score for docnum, score in results.items()}
+        only_docs = Require(doc_query, Term("kind", kind))
+        # bounded: a wildcard or fuzzy query may not hold a server thread (search/limits.py)
+        return limits.search_all(self.whoosh_searcher, only_docs, typed)
 
     def _hits(self, rows: Sequence[DocRow], ranked: _Ranked, per_doc: int) -> list[SearchHit]:
+        if ranked.kind == schema.RECORD:
+            return records.record_hits(
+                self.whoosh_searcher, rows, ranked.scores, ranked.passage_query
+            )
         stored = [self.whoosh_searcher.stored_fields(row.docnum) for row in rows]
         found = snippets.passages(
             self.whoosh_searcher,
@@ -108,9 +191,47 @@ class Searcher:
             per_doc=per_doc,
         )
         return [
-            _hit(fields, ranked.scores.get(row.docnum, 0.0), found[fields["doc_id"]])
+            self._with_similar(
+                _hit(fields, ranked.scores.get(row.docnum, 0.0), found[fields["doc_id"]]),
+                fields.get("near_duplicates", ""),
+            )
             for row, fields in zip(rows, stored, strict=True)
         ]
+
+    def _with_similar(self, hit: SearchHit, earlier: str) -> SearchHit:
+        """The hit with its near duplicates: the versions its doc record names (indexed before
+        it) and the later ones that name it (found through the indexed field)."""
+        later = And([Term("kind", schema.DOC), Term("near_duplicates", hit.id)])
+        docnums = [self._docnum(i) for i in facets.split_codes(earlier or "")]
+        docnums += list(self.whoosh_searcher.docs_for_query(later))
+        similar = []
+        for docnum in dict.fromkeys(n for n in docnums if n is not None):
+            fields = self.whoosh_searcher.stored_fields(docnum)
+            similar.append(SimilarDoc(fields["doc_id"], fields.get("title", "")))
+        return replace(hit, similar=tuple(similar)) if similar else hit
+
+    def _docnum(self, doc_id: str) -> int | None:
+        query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
+        return next(iter(self.whoosh_searcher.docs_for_query(query)), None)
+
+
+def _sorted(rows: list[DocRow], scores: dict[int, float], sort: str) -> list[DocRow]:
+    """Every matching row in the asked order (ties by score, then a stable docnum order).
+
+    Match-all rows come in the DocTable's order (year desc, then title) and have no scores.
+    """
+    if sort == "relevance":
+        return sorted(rows, key=lambda r: (-scores[r.docnum], r.docnum)) if scores else rows
+
+    def tie(row: DocRow) -> tuple[float, int]:
+        return (-scores.get(row.docnum, 0.0), row.docnum)
+
+    if sort == "title":
+        # accent- and case-folded, untitled documents last: `Évaluation` sorts under E
+        return sorted(rows, key=lambda r: (not r.title, vocab.fold(r.title), *tie(r)))
+    sign = -1 if sort == "newest" else 1
+    # documents without a year come last in both directions
+    return sorted(rows, key=lambda r: (r.year is None, sign * (r.year or 0), *tie(r)))
 
 
 def _in_range(year: int | None, low: int | None, high: int | None) -> bool:
@@ -145,6 +266,12 @@ def _validate(req: SearchRequest) -> None:
         raise BadParameter(
             f"Resultados por página no válidos ({req.per_page}): use de 1 a {MAX_PER_PAGE}."
         )
+    if req.result_type not in RESULT_TYPES:
+        raise BadParameter(
+            f"Tipo de resultado desconocido: «{req.result_type}». Use documents o records."
+        )
+    if req.sort not in SORTS:
+        raise BadParameter(f"Orden desconocido: «{req.sort}». Use uno de: {', '.join(SORTS)}.")
     unknown = sorted(set(req.filters) - set(FACETS))
     if unknown:
         raise BadParameter(

@@ -171,3 +171,40 @@ def hit_doc(stored: Mapping) -> HitDoc:
     return HitDoc(
         stored["doc_id"], stored.get("language", ""), tuple(stored.get("excerpt", (1, "")))
     )
+
+
+def mark_pages(
+    searcher: WhooshSearcher,
+    passage_query: Query | None,
+    language: str,
+    pages: Iterable[tuple[int, str]],
+) -> Iterator[tuple[int, str]]:
+    """(page, whole page as escaped HTML with the query's words in <mark>): the document page."""
+    terms = _query_terms(searcher, passage_query)
+    body = schema.text_fields(language)[1]
+    words = _WordMatcher(searcher.schema[body].analyzer, terms)
+    marked = HtmlFormatter(tagname="mark", classname="match", termclass="term")
+    for number, text in pages:
+        if not terms:
+            yield number, html.escape(text, quote=False)
+            continue
+        # Tokenizers reuse one Token object: copy the matched ones before the next is read.
+        matches = [token.copy() for token in words.tokens(text) if token.matched]
+        yield number, marked.format_fragment(Fragment(text, matches, 0, len(text)))
+
+
+def text_passages(
+    searcher: WhooshSearcher,
+    passage_query: Query | None,
+    texts: Iterable[tuple[int, str, str]],
+) -> list[Passage | None]:
+    """For each (page, text, language), its best highlighted fragment, or None without a match.
+
+    For texts that are not page records, such as a lessons-learned record (search/records.py).
+    """
+    terms = _query_terms(searcher, passage_query)
+    matchers = {field: _WordMatcher(searcher.schema[field].analyzer, terms) for field in BODIES}
+    return [
+        _highlight(page, text, matchers[schema.text_fields(language)[1]]) if terms else None
+        for page, text, language in texts
+    ]

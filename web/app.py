@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, Response
 
 from acervo.search.indexer import IndexStore
-from acervo.web import i18n, views
+from acervo.web import basket, document, exports, i18n, views
 
 DEFAULTS: dict[str, object] = {"INDEX_DIR": Path("index"), "LANGUAGE": "es"}
 
@@ -22,7 +22,9 @@ SECURITY_HEADERS: dict[str, str] = {
 
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
-    """Build the web app. Keys: INDEX_DIR (Path), LANGUAGE ("es" | "en"), TESTING."""
+    """Build the web app. Keys: INDEX_DIR (Path), LANGUAGE ("es" | "en"), TESTING,
+    CORPUS_DIRS (paths shown relative to them), SECRET_KEY (else kept in INDEX_DIR/secret_key).
+    """
     app = Flask("acervo.web")
     app.config.from_mapping(DEFAULTS)
     app.config.from_mapping(config or {})
@@ -31,6 +33,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.extensions["acervo.index"] = IndexStore(app.config["INDEX_DIR"])
     i18n.init_app(app)
     app.register_blueprint(views.bp)
+    basket.init_app(app)  # session secret key, CSRF token and basket helpers for templates
+    for blueprint in (document.bp, exports.bp, basket.bp):
+        app.register_blueprint(blueprint)
     app.after_request(_add_security_headers)
     return app
 

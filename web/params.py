@@ -1,8 +1,11 @@
 """Query string <-> SearchRequest: the only place that reads or writes search parameters.
 
 Parameters: `q`, repeated facet parameters (`agency=ACNUR&agency=OIM`, `topic`, `year`,
-`language`, `doc_type`), `year_from`, `year_to`, `page`, `per_page`. Anything else (`lang`)
-is not part of a search and is ignored here.
+`language`, `doc_type`, and any other name in FACETS), `year_from`, `year_to`, `page`,
+`per_page`, `orden` (relevancia | recientes | antiguos | titulo), `expandir=0`,
+`resultado=documentos|registros`. Page-only state
+(`buscar_<facet>`: a text narrowing one facet's list of values) is read by `facet_search`.
+Anything else (`lang`) is not part of a search and is ignored here.
 """
 
 from __future__ import annotations
@@ -21,6 +24,16 @@ MAX_VALUE_CHARS = 200
 MIN_YEAR, MAX_YEAR = 1000, 2999
 # Whoosh pages through hits; a deep page number costs as much as a full export.
 MAX_PAGE = 10_000
+PER_PAGE_CHOICES: tuple[int, ...] = (10, 20, 50, 100)  # offered by the page (the API takes 1-100)
+# `orden` in the URL (Spanish, what an analyst reads in a shared link) -> SearchRequest.sort
+SORT_PARAMS: dict[str, str] = {
+    "relevancia": "relevance",
+    "recientes": "newest",
+    "antiguos": "oldest",
+    "titulo": "title",
+}
+SORT_NAMES: dict[str, str] = {sort: name for name, sort in SORT_PARAMS.items()}
+FACET_SEARCH_PREFIX = "buscar_"
 
 Args = MultiDict[str, str]
 
@@ -48,7 +61,49 @@ def parse_request(args: Args) -> SearchRequest:
         page=_optional_int(args, "page", "número de página", 1, MAX_PAGE) or 1,
         per_page=_optional_int(args, "per_page", "resultados por página", 1, MAX_PER_PAGE)
         or DEFAULT_PER_PAGE,
+        sort=_sort(args),
+        # `expandir=0` (also false/no) turns the thesaurus expansion off; anything else keeps it
+        expand=args.get("expandir", "1").strip().lower() not in ("0", "false", "no"),
+        result_type=_result_type(args),
     )
+
+
+# `resultado=documentos|registros`: documents, or the lessons-learned records inside them.
+RESULT_TYPE_PARAMS = {"documentos": "documents", "registros": "records"}
+
+
+def _result_type(args: Args) -> str:
+    raw = args.get("resultado", "").strip().lower()
+    if not raw:
+        return "documents"
+    if raw not in RESULT_TYPE_PARAMS:
+        raise BadParameter(
+            f"Tipo de resultado desconocido «{raw[:40]}»: use resultado=documentos o "
+            "resultado=registros."
+        )
+    return RESULT_TYPE_PARAMS[raw]
+
+
+def _sort(args: Args) -> str:
+    raw = args.get("orden", "").strip()
+    if not raw:
+        return "relevance"
+    if raw not in SORT_PARAMS:
+        raise BadParameter(
+            f"El orden «{raw[:40]}» no es válido: use uno de {', '.join(SORT_PARAMS)}."
+        )
+    return SORT_PARAMS[raw]
+
+
+def facet_search(args: Args) -> tuple[str, str] | None:
+    """(facet, text) when the page was asked to narrow one facet's values (`buscar_agency=uni`)."""
+    for facet in FACETS:
+        text = args.get(FACET_SEARCH_PREFIX + facet, "").strip()
+        if len(text) > MAX_VALUE_CHARS:
+            raise BadParameter(f"El texto para buscar en «{facet}» es demasiado largo.")
+        if text:
+            return facet, text
+    return None
 
 
 def _filters(args: Args) -> dict[str, tuple[str, ...]]:
@@ -96,17 +151,61 @@ def request_args(req: SearchRequest) -> dict[str, str | list[str]]:
         "year_to": req.year_to,
         "page": req.page if req.page != 1 else None,
         "per_page": req.per_page if req.per_page != DEFAULT_PER_PAGE else None,
+        "orden": SORT_NAMES.get(req.sort) if req.sort != "relevance" else None,
+        "expandir": None if req.expand else 0,
+        "resultado": "registros" if req.result_type == "records" else None,
     }
     args.update({k: str(v) for k, v in optional.items() if v is not None})
     return args
 
 
 def toggle_filter(req: SearchRequest, facet: str, value: str) -> SearchRequest:
-    """The request with `value` ticked or unticked in `facet`, back on page 1."""
+    """The request with `value` ticked or unticked in `facet`, back on page 1.
+
+    Ticked years and a year range would AND into nothing: ticking a year drops the range.
+    """
     current = req.filters.get(facet, ())
     values = tuple(v for v in current if v != value) if value in current else (*current, value)
     filters = {k: v for k, v in {**req.filters, facet: values}.items() if v}
-    return replace(req, filters=filters, page=1)
+    changed = replace(req, filters=filters, page=1)
+    return without_year_range(changed) if facet == "year" else changed
+
+
+def with_year_range(req: SearchRequest, low: int | None, high: int | None) -> SearchRequest:
+    """The request limited to `low`..`high` (ticked years dropped: the range replaces them)."""
+    filters = {k: v for k, v in req.filters.items() if k != "year"}
+    return replace(req, filters=filters, year_from=low, year_to=high, page=1)
+
+
+def without_year_range(req: SearchRequest) -> SearchRequest:
+    return replace(req, year_from=None, year_to=None, page=1)
+
+
+def bar_request(req: SearchRequest, year: int) -> SearchRequest:
+    """Where a histogram bar leads: two clicks choose a range, without JavaScript.
+
+    With no range or a range of several years, a bar selects its year alone; with one year
+    chosen, another bar extends it into a range and the same bar again clears it.
+    """
+    single = req.year_from if req.year_from is not None and req.year_from == req.year_to else None
+    if single is None:
+        return with_year_range(req, year, year)
+    if single == year:
+        return without_year_range(req)
+    return with_year_range(req, min(single, year), max(single, year))
+
+
+def without_facet(req: SearchRequest, facet: str) -> SearchRequest:
+    """The request with every value of one facet unticked (one facet's values OR: all go)."""
+    return replace(req, filters={k: v for k, v in req.filters.items() if k != facet}, page=1)
+
+
+def with_query(req: SearchRequest, query: str) -> SearchRequest:
+    return replace(req, query=query, page=1)
+
+
+def with_sort(req: SearchRequest, sort: str) -> SearchRequest:
+    return replace(req, sort=sort, page=1)
 
 
 def without_filters(req: SearchRequest) -> SearchRequest:

@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import (
@@ -26,11 +26,19 @@ from flask import (
     url_for,
 )
 
-from acervo.search import export
+from acervo.search import document, export
 from acervo.search.errors import IndexMissing, SearchError
-from acervo.search.indexer import IndexStore
-from acervo.search.models import DEFAULT_PER_PAGE, FACETS, SearchHit, SearchRequest, SearchResult
-from acervo.web import i18n, params
+from acervo.search.indexer import CURRENT_FILE, IndexStore
+from acervo.search.models import (
+    DEFAULT_PER_PAGE,
+    FACETS,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    hit_to_json,
+)
+from acervo.web import exports, params
+from acervo.web import search_page as page_parts
 
 bp = Blueprint("acervo", __name__)
 
@@ -46,7 +54,6 @@ FILE_MIMETYPES: dict[str, str] = {
     ".htm": "text/html; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
 }
-FACET_VALUES_SHOWN = 8  # the rest of a facet folds into "Ver más"
 PAGE_LINKS_AROUND = 2  # page numbers shown on each side of the current page
 
 
@@ -69,12 +76,53 @@ def stream_hits(req: SearchRequest) -> Iterator[SearchHit]:
 @bp.get("/")
 def search_page() -> str:
     req = params.parse_request(request.args)
-    return render_template("search.html", req=req, result=run_search(req), query=req.query)
+    narrowing = params.facet_search(request.args)
+    with _store().open_searcher() as searcher:
+        result = searcher.search(req)
+        why = page_parts.zero_help(searcher, result, search_url) if not result.total else None
+        indexed = len(searcher.table)
+    return render_template(
+        "search.html",
+        req=req,
+        result=result,
+        query=req.query,
+        index_info=(indexed, _index_updated()),
+        panels=page_parts.facet_panels(result, search_url, narrowing),
+        chips=page_parts.chips(result, search_url),
+        histogram=page_parts.histogram(result, search_url),
+        zero=why,
+        expansions=getattr(result, "expansions", ()),
+        suggestion=getattr(result, "suggestion", None),
+    )
+
+
+def _index_updated() -> date | None:
+    """When the live index generation was switched in (the CURRENT pointer's mtime)."""
+    try:
+        stamp = (_store().root / CURRENT_FILE).stat().st_mtime
+    except OSError:  # the pointer vanished between the search and now: say nothing
+        return None
+    return datetime.fromtimestamp(stamp, tz=UTC).date()
 
 
 @bp.get("/api/search")
 def api_search() -> Response:
     return jsonify(run_search(params.parse_request(request.args)).to_json())
+
+
+SIMILAR_LIMIT = 5
+
+
+@bp.get("/api/similar/<doc_id>")
+def api_similar(doc_id: str) -> Response:
+    """ "Más como este": the documents most like `doc_id` (hits, no passages); 404 if unknown."""
+    if not DOC_ID.fullmatch(doc_id):
+        abort(404)
+    with _store().open_searcher() as searcher:
+        if searcher.document(doc_id) is None:
+            abort(404)
+        hits = searcher.similar(doc_id, limit=SIMILAR_LIMIT)
+    return jsonify(id=doc_id, hits=[hit_to_json(hit) for hit in hits])
 
 
 @bp.get("/export.csv")
@@ -103,13 +151,17 @@ def _export(extension: str, mimetype: str, render: Renderer) -> Response:
     )
 
 
-def _csv_chunks(_req: SearchRequest, _total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
-    return export.csv_chunks(hits)
+def _csv_chunks(req: SearchRequest, total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
+    # with the query, filters, index version and date in every row (README "Exports")
+    return export.csv_chunks(hits, exports.export_info(req, total), exports.document_url)
 
 
 def _json_chunks(req: SearchRequest, total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
-    # the documented shape: {query, filters, year_from, year_to, index_version, total, hits}
-    meta = {**params.as_mapping(req), "index_version": _store().version(), "total": total}
+    # the documented shape: {query, filters, year_from, year_to, index_version, exported_at,
+    # total, hits}
+    info = exports.export_info(req, total)
+    meta = {**params.as_mapping(req), "index_version": info.index_version}
+    meta |= {"exported_at": info.exported_at, "total": total}
     return export.json_chunks(meta, hits)
 
 
@@ -119,11 +171,13 @@ def document_file(doc_id: str) -> Response:
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
     with _store().open_searcher() as searcher:
-        hit = searcher.document(doc_id)
-    path = _existing_file(hit.paths or (hit.path,)) if hit else None
-    if path is None:
+        info = document.document_info(searcher, doc_id)
+    path = _existing_file(info.hit.paths or (info.hit.path,)) if info else None
+    if info is None or path is None:
         abort(404)
-    mimetype = FILE_MIMETYPES.get(path.suffix.lower(), "application/octet-stream")
+    # the format ingestion found from the content (magic bytes), not the file's name
+    kind = f".{info.format}" if info.format else path.suffix.lower()
+    mimetype = FILE_MIMETYPES.get(kind, "application/octet-stream")
     # Only PDFs open in the browser (at #page=N); HTML and the rest are downloaded, never
     # rendered on our origin.
     return send_file(
@@ -167,6 +221,31 @@ def page_url(req: SearchRequest, page: int) -> str:
     return search_url(replace(req, page=page))
 
 
+def per_page_choices(req: SearchRequest) -> tuple[int, ...]:
+    """The page sizes offered; an API-style size from the URL (`per_page=5`) stays selectable."""
+    return tuple(sorted({*params.PER_PAGE_CHOICES, req.per_page}))
+
+
+def no_expansion(req: SearchRequest) -> SearchRequest:
+    return replace(req, expand=False, page=1)
+
+
+def with_expansion(req: SearchRequest) -> SearchRequest:
+    return replace(req, expand=True, page=1)
+
+
+def hidden_fields(req: SearchRequest, *drop: str) -> list[tuple[str, str]]:
+    """The search state as (name, value) pairs for a form's hidden inputs, minus `drop` and the
+    page: every small form on the page (sort, range, facet search) keeps the rest of the search.
+    """
+    pairs = []
+    for name, value in params.request_args(req).items():
+        if name in drop or name == "page":
+            continue
+        pairs.extend((name, v) for v in (value if isinstance(value, list) else [value]))
+    return pairs
+
+
 def export_url(req: SearchRequest, extension: str) -> str:
     return search_url(params.export_request(req), f"acervo.export_{extension}")
 
@@ -206,7 +285,12 @@ def template_helpers() -> dict[str, object]:
     return {
         "FACETS": FACETS,
         "DEFAULT_PER_PAGE": DEFAULT_PER_PAGE,
-        "FACET_VALUES_SHOWN": FACET_VALUES_SHOWN,
+        "PER_PAGE_CHOICES": params.PER_PAGE_CHOICES,
+        "SORT_NAMES": params.SORT_NAMES,
+        "hidden_fields": hidden_fields,
+        "per_page_choices": per_page_choices,
+        "no_expansion": no_expansion,
+        "with_expansion": with_expansion,
         "search_url": search_url,
         "toggle_url": toggle_url,
         "page_url": page_url,
@@ -216,5 +300,4 @@ def template_helpers() -> dict[str, object]:
         "page_numbers": page_numbers,
         "last_page": last_page,
         "params": params,
-        "format_number": i18n.format_number,
     }

@@ -1,4 +1,5 @@
-"""Controlled vocabularies shipped as data: agencies, topics, document types.
+"""Controlled vocabularies shipped as data: agencies, topics, document types; places, SDGs,
+GCM objectives, lesson types and the areas of lessons-learned record codes.
 
 Loaded once. Matching is case- and accent-insensitive (`fold`). Used by ingestion (folder names,
 inference from text) and by search (field values such as `agencia:UNHCR`, facet labels).
@@ -60,11 +61,90 @@ def doc_types() -> tuple[Term, ...]:
     return _load("doc_types.csv", "terms")
 
 
+@dataclass(frozen=True)
+class Place:
+    """A place of places.csv: an Ecuadorian province, city or border crossing, or a country."""
+
+    code: str
+    name: str
+    kind: str  # one of PLACE_KINDS
+    province: str  # code of the province of a city or crossing; "" for provinces and countries
+    aliases: tuple[str, ...]
+    # The name is also a common word or a person's name ("El Oro"/"el oro", "Manta"/"manta"):
+    # in running text it counts only when capitalised as written (or in capitals).
+    needs_capital: bool
+
+
+PLACE_KINDS = ("provincia", "ciudad", "paso fronterizo", "país")
+
+
+@cache
+def places() -> tuple[Place, ...]:
+    with resources.files(__package__).joinpath("places.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple(
+        Place(
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            province=row["province"],
+            aliases=tuple(a.strip() for a in row["aliases"].split("|") if a.strip()),
+            needs_capital=row["needs_capital"] == "si",
+        )
+        for row in rows
+    )
+
+
+@cache
+def place_terms() -> tuple[Term, ...]:
+    """Places as vocabulary terms, so `resolve("place", "Lago Agrio")` works like the others."""
+    return tuple(Term(p.code, p.name, p.name, p.aliases) for p in places())
+
+
+@cache
+def sdgs() -> tuple[Term, ...]:
+    """The 17 Sustainable Development Goals (ODS); codes are their numbers as strings."""
+    return _load("sdg.csv", "aliases")
+
+
+@cache
+def gcm_objectives() -> tuple[Term, ...]:
+    """The 23 objectives of the Global Compact for Migration; codes are their numbers."""
+    return _load("gcm.csv", "aliases")
+
+
+@cache
+def lesson_types() -> tuple[Term, ...]:
+    """Kinds of lessons-learned records: positiva (LA), negativa (LN), buena-practica (BP)."""
+    return _load("lesson_types.csv", "aliases")
+
+
+@cache
+def record_areas() -> dict[str, str]:
+    """Area suffix of a record code (`LN2_GN` -> GN) -> topic code (general)."""
+    with resources.files(__package__).joinpath("record_areas.csv").open(encoding="utf-8") as fh:
+        return {row["suffix"]: row["topic"] for row in csv.DictReader(fh)}
+
+
+def terms(kind: str) -> tuple[Term, ...]:
+    """Every term of one vocabulary; a record's `area` is a topic code."""
+    sources = {
+        "agency": agencies,
+        "topic": topics,
+        "doc_type": doc_types,
+        "place": place_terms,
+        "sdg": sdgs,
+        "gcm": gcm_objectives,
+        "lesson_type": lesson_types,
+        "area": topics,
+    }
+    return sources[kind]()
+
+
 @cache
 def _lookup(kind: str) -> dict[str, str]:
-    terms = {"agency": agencies, "topic": topics, "doc_type": doc_types}[kind]()
     table: dict[str, str] = {}
-    for term in terms:
+    for term in terms(kind):
         for name in (term.code, term.label_es, term.label_en, *term.aliases):
             table.setdefault(fold(name), term.code)
     return table
@@ -76,8 +156,7 @@ def resolve(kind: str, name: str) -> str | None:
 
 
 def label(kind: str, code: str, lang: str = "es") -> str:
-    terms = {"agency": agencies, "topic": topics, "doc_type": doc_types}[kind]()
-    for term in terms:
+    for term in terms(kind):
         if term.code == code:
             # agencies are known by their acronym (first alias), not their long name
             return term.aliases[0] if kind == "agency" and term.aliases else term.label(lang)

@@ -1,6 +1,9 @@
 """Extractor registry: one module per format, chosen by `detect_format`, never by extension.
 
-`extract(path, fmt)` returns an ExtractedText or raises a typed IngestError; formats that
+Every module has the same interface: `can_handle(fmt) -> bool` and
+`extract(path, options: ExtractOptions) -> ExtractedText` (only the PDF reader uses the options:
+reader, OCR, password). Markdown is plain text to us: `.md` files are detected as `txt`.
+`extract(path, fmt, options)` returns an ExtractedText or raises a typed IngestError; formats that
 Acervo does not read are refused here with a reason naming the format.
 """
 
@@ -16,7 +19,7 @@ from acervo.ingest.errors import (
     UnsupportedFormat,
 )
 from acervo.ingest.extractors import docx, html, odt, pdf, rtf, txt
-from acervo.ingest.models import ExtractedText
+from acervo.ingest.models import ExtractedText, ExtractOptions
 
 EXTRACTORS: tuple[ModuleType, ...] = (pdf, docx, odt, rtf, html, txt)
 # Extensions of binary formats: a file named like one of them whose bytes are plain text is
@@ -42,7 +45,10 @@ _REFUSALS: dict[str, Exception] = {
 }
 
 
-def extract(path: Path, fmt: str) -> ExtractedText:
+DEFAULT_OPTIONS = ExtractOptions()
+
+
+def extract(path: Path, fmt: str, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
     """Extract `path`, whose real format `fmt` came from `detect_format`."""
     refusal = _REFUSALS.get(fmt)
     if refusal is not None:
@@ -54,5 +60,5 @@ def extract(path: Path, fmt: str) -> ExtractedText:
         )
     for extractor in EXTRACTORS:
         if extractor.can_handle(fmt):
-            return extractor.extract(path)
+            return extractor.extract(path, options)
     raise UnsupportedFormat(f"Formato «{fmt}» no admitido.")

@@ -17,10 +17,11 @@ from lxml import etree
 
 from acervo.ingest.errors import CorruptDocument
 from acervo.ingest.extractors._archive import element_text, open_checked_zip, read_member
-from acervo.ingest.models import DocProperties, ExtractedText, Page
+from acervo.ingest.models import DocProperties, ExtractedText, ExtractOptions, Page
 from acervo.ingest.normalize import normalize_text
 
 FORMAT = "docx"
+DEFAULT_OPTIONS = ExtractOptions()
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _CELL_SEPARATOR = " | "
@@ -30,7 +31,8 @@ def can_handle(fmt: str) -> bool:
     return fmt == FORMAT
 
 
-def extract(path: Path) -> ExtractedText:
+def extract(path: Path, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
+    del options  # one interface for every format; only PDFs have reader, OCR and password options
     with open_checked_zip(path, "DOCX") as archive:
         read_member(archive, "[Content_Types].xml", "DOCX")
     try:

@@ -11,10 +11,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from acervo.ingest.extractors._text import decode_bytes
-from acervo.ingest.models import DocProperties, ExtractedText, Page
+from acervo.ingest.models import DocProperties, ExtractedText, ExtractOptions, Page
 from acervo.ingest.normalize import normalize_text
 
 FORMAT = "html"
+DEFAULT_OPTIONS = ExtractOptions()
 META_SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 # Only elements whose content is never shown; an unclosed one would hide the rest of the page,
@@ -36,7 +37,8 @@ def can_handle(fmt: str) -> bool:
     return fmt == FORMAT
 
 
-def extract(path: Path) -> ExtractedText:
+def extract(path: Path, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
+    del options  # one interface for every format; only PDFs have reader, OCR and password options
     data = path.read_bytes()
     declared = _META_CHARSET.search(data[:META_SNIFF_BYTES])
     markup = decode_bytes(data, declared.group(1).decode("ascii") if declared else None)

@@ -12,10 +12,11 @@ from lxml import etree
 
 from acervo.ingest.errors import EncryptedDocument
 from acervo.ingest.extractors._archive import open_checked_zip, parse_xml, read_member
-from acervo.ingest.models import DocProperties, ExtractedText, Page
+from acervo.ingest.models import DocProperties, ExtractedText, ExtractOptions, Page
 from acervo.ingest.normalize import normalize_text
 
 FORMAT = "odt"
+DEFAULT_OPTIONS = ExtractOptions()
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
@@ -29,7 +30,8 @@ def can_handle(fmt: str) -> bool:
     return fmt == FORMAT
 
 
-def extract(path: Path) -> ExtractedText:
+def extract(path: Path, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
+    del options  # one interface for every format; only PDFs have reader, OCR and password options
     with open_checked_zip(path, "ODT") as archive:
         names = set(archive.namelist())
         if "META-INF/manifest.xml" in names:

@@ -9,10 +9,11 @@ from pathlib import Path
 from striprtf.striprtf import rtf_to_text
 
 from acervo.ingest.errors import CorruptDocument
-from acervo.ingest.models import DocProperties, ExtractedText, Page
+from acervo.ingest.models import DocProperties, ExtractedText, ExtractOptions, Page
 from acervo.ingest.normalize import normalize_text
 
 FORMAT = "rtf"
+DEFAULT_OPTIONS = ExtractOptions()
 _CODEPAGE = re.compile(r"\\ansicpg(\d+)")
 _INFO_FIELD = r"\{\\%s\s+((?:[^{}\\]|\\.)*)\}"
 _YEAR = re.compile(r"\{\\creatim\\yr(\d{4})")
@@ -22,7 +23,8 @@ def can_handle(fmt: str) -> bool:
     return fmt == FORMAT
 
 
-def extract(path: Path) -> ExtractedText:
+def extract(path: Path, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
+    del options  # one interface for every format; only PDFs have reader, OCR and password options
     # RTF is 7-bit ASCII with \'xx escapes; latin-1 maps any stray 8-bit byte losslessly.
     raw = path.read_bytes().decode("latin-1")
     encoding = _codepage(raw)

@@ -10,6 +10,7 @@ import pytest
 from docbuilders import write_odt
 
 from acervo.ingest import extractors
+from acervo.ingest.detect import detect_format
 from acervo.ingest.errors import (
     CorruptDocument,
     DecompressionBomb,
@@ -19,6 +20,7 @@ from acervo.ingest.errors import (
     UnsupportedFormat,
 )
 from acervo.ingest.extractors import docx, html, odt, pdf, rtf, txt
+from acervo.ingest.models import ExtractOptions
 
 MB = 1024 * 1024
 
@@ -192,3 +194,54 @@ def test_registry_dispatches_by_format_not_extension(tmp_path: Path, sample_pdf:
     renamed = tmp_path / "really-a-pdf.docx"
     renamed.write_bytes(sample_pdf.read_bytes())
     assert extractors.extract(renamed, "pdf").format == "pdf"
+
+
+@pytest.mark.parametrize("reader", ["auto", "pdfium", "pdfminer"])
+def test_every_pdf_reader_gives_the_same_pages(sample_pdf: Path, reader: str) -> None:
+    result = pdf.extract(sample_pdf, ExtractOptions(extractor=reader))
+    assert [p.text for p in result.pages] == [
+        "Primera página sobre migración.",
+        "Segunda página.",
+        "Tercera página final.",
+    ]
+    assert (result.properties.title, result.properties.year) == ("Informe de prueba", 2021)
+
+
+def test_markdown_is_read_as_text_by_content(tmp_path: Path) -> None:
+    path = tmp_path / "notas.md"
+    path.write_text("# Informe de campo\n\n- Niñas y niños en *Tulcán*\n", encoding="utf-8")
+    fmt = detect_format(path, path.read_bytes())
+    assert fmt == "txt"
+    assert extractors.extract(path, fmt).pages[0].text == (
+        "# Informe de campo\n\n- Niñas y niños en *Tulcán*"
+    )
+
+
+@pytest.mark.parametrize(
+    ("builder", "fmt"),
+    [
+        (lambda p: write_odt(p.with_suffix(".odt")), "odt"),
+        (lambda p: _write(p.with_suffix(".rtf"), rb"{\rtf1\ansi Informe RTF.}"), "rtf"),
+        (
+            lambda p: _write(p.with_suffix(".html"), b"<html><body><p>Informe</p></body></html>"),
+            "html",
+        ),
+        (lambda p: _write(p.with_suffix(".txt"), b"Informe en texto"), "txt"),
+    ],
+    ids=["odt", "rtf", "html", "txt"],
+)
+def test_formats_are_chosen_by_content_behind_one_interface(
+    tmp_path: Path, builder, fmt: str
+) -> None:
+    original = builder(tmp_path / "doc")
+    renamed = tmp_path / "renombrado.bin"  # the extension says nothing
+    renamed.write_bytes(original.read_bytes())
+    detected = detect_format(renamed, renamed.read_bytes()[:8192])
+    assert detected == fmt
+    result = extractors.extract(renamed, detected, ExtractOptions(ocr=True))
+    assert result.format == fmt and "Informe" in result.pages[0].text
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

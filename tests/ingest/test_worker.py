@@ -1,8 +1,8 @@
-"""The worker turns every outcome into data; children are forked, so patches reach them."""
+"""The worker pool turns every outcome into data; workers are forked, so patches reach them."""
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import time
 from pathlib import Path
 
@@ -10,7 +10,7 @@ import pytest
 
 from acervo.ingest import worker
 from acervo.ingest.errors import EncryptedDocument
-from acervo.ingest.models import Actor, ExtractedText, ExtractionFailure, FailureKind
+from acervo.ingest.models import Actor, ExtractedText, ExtractionFailure, FailureKind, Page
 
 
 def test_extracts_in_a_child(sample_pdf: Path) -> None:
@@ -19,21 +19,21 @@ def test_extracts_in_a_child(sample_pdf: Path) -> None:
     assert len(outcome.pages) == 3
 
 
-def _sleep_forever(path: Path, fmt: str) -> ExtractedText:
+def _sleep_forever(path: Path, fmt: str, options=None) -> ExtractedText:
     time.sleep(60)
     raise AssertionError("unreachable")
 
 
-def _allocate_too_much(path: Path, fmt: str) -> ExtractedText:
+def _allocate_too_much(path: Path, fmt: str, options=None) -> ExtractedText:
     hoard = bytearray(2 * 1024 * 1024 * 1024)
     raise AssertionError(f"allocated {len(hoard)} bytes")
 
 
-def _crash(path: Path, fmt: str) -> ExtractedText:
+def _crash(path: Path, fmt: str, options=None) -> ExtractedText:
     raise RuntimeError("boom")
 
 
-def _password(path: Path, fmt: str) -> ExtractedText:
+def _password(path: Path, fmt: str, options=None) -> ExtractedText:
     raise EncryptedDocument("PDF protegido con contraseña.")
 
 
@@ -60,32 +60,101 @@ def test_failures_become_data(
         assert "RuntimeError: boom" in outcome.detail
 
 
+def _pid_and_times(path: Path, fmt: str, options=None) -> ExtractedText:
+    """Records which process extracted the file, and when it started and finished."""
+    started = time.monotonic()
+    if path.name.startswith("slow"):
+        time.sleep(0.5)
+    if path.name.startswith("hang"):
+        time.sleep(60)
+    if path.name.startswith("hog"):
+        _allocate_too_much(path, fmt)
+    text = f"{os.getpid()} {started} {time.monotonic()}"
+    return ExtractedText("txt", [Page(1, text)])
+
+
+def _files(tmp_path: Path, *names: str) -> list[Path]:
+    paths = [tmp_path / name for name in names]
+    for path in paths:
+        path.write_text("hola")
+    return paths
+
+
+def _pid(outcome: ExtractedText) -> int:
+    return int(outcome.pages[0].text.split()[0])
+
+
+def _span(outcome: ExtractedText) -> tuple[float, float]:
+    _, start, end = outcome.pages[0].text.split()
+    return float(start), float(end)
+
+
 def test_extract_many_runs_in_parallel_and_yields_every_path(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    def slow(path: Path, fmt: str) -> ExtractedText:
-        time.sleep(0.5)
-        return ExtractedText("txt", [])
-
-    monkeypatch.setattr(worker.extractors, "extract", slow)
-    paths = [tmp_path / f"{i}.txt" for i in range(4)]
-    for path in paths:
-        path.write_text("hola")
-    started = time.monotonic()
-    results = dict(worker.extract_many(paths, workers=4))
-    elapsed = time.monotonic() - started
+    monkeypatch.setattr(worker.extractors, "extract", _pid_and_times)
+    paths = _files(tmp_path, "slow0.txt", "slow1.txt")
+    results = dict(worker.extract_many(paths, workers=2))
     assert set(results) == set(paths)
-    assert elapsed < 1.9  # four 0.5 s jobs did not run one after another
+    (start0, end0), (start1, end1) = (_span(results[p]) for p in paths)
+    assert start1 < end0 and start0 < end1  # the two files were extracted at the same time
+    assert _pid(results[paths[0]]) != _pid(results[paths[1]]) != os.getpid()
+
+
+def test_workers_are_reused_across_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(worker.extractors, "extract", _pid_and_times)
+    paths = _files(tmp_path, *(f"{i}.txt" for i in range(6)))
+    results = dict(worker.extract_many(paths, workers=2))
+    assert len({_pid(outcome) for outcome in results.values()}) <= 2
+
+
+@pytest.mark.parametrize(
+    ("bad", "kind"), [("hang.txt", FailureKind.TIMEOUT), ("hog.txt", FailureKind.TOO_MUCH_MEMORY)]
+)
+def test_a_file_over_a_limit_is_reported_its_worker_replaced_and_the_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bad: str, kind: FailureKind
+) -> None:
+    monkeypatch.setattr(worker.extractors, "extract", _pid_and_times)
+    first, bad_path, after = _files(tmp_path, "a.txt", bad, "b.txt")
+    results = list(worker.extract_many([first, bad_path, after], workers=1, timeout_s=1.5,
+                                       memory_mb=256))  # fmt: skip
+    outcomes = dict(results)
+    assert outcomes[bad_path].kind == kind
+    assert isinstance(outcomes[after], ExtractedText)
+    # one worker for `a`, then a fresh one after the limit: the hog/hang one is gone
+    assert _pid(outcomes[first]) != _pid(outcomes[after])
+    assert not _alive(_pid(outcomes[first]))
 
 
 def test_closing_the_generator_kills_running_children(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(worker.extractors, "extract", _sleep_forever)
-    paths = [tmp_path / f"{i}.txt" for i in range(3)]
-    for path in paths:
-        path.write_text("hola")
+    paths = _files(tmp_path, "0.txt", "1.txt", "2.txt")
+    before = set(_children(os.getpid()))  # e.g. multiprocessing's helpers from other tests
     results = worker.extract_many(paths, workers=2, timeout_s=1.0)
     assert next(results)[1].kind == FailureKind.TIMEOUT
+    assert set(_children(os.getpid())) - before  # the workers, still running
     results.close()
-    assert not [c for c in multiprocessing.active_children() if c.is_alive()]
+    assert set(_children(os.getpid())) - before == set()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def _children(parent: int) -> list[int]:
+    """Live (non-zombie) child processes of `parent`, read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == parent and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found

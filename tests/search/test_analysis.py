@@ -10,6 +10,7 @@ import pytest
 from whoosh.analysis import Analyzer
 
 from acervo.search.analysis import (
+    PROTECTED_STEMS,
     SPANISH_STOP_WORDS,
     AccentFoldFilter,
     EnyeFilter,
@@ -23,6 +24,8 @@ from acervo.search.analysis import (
     restore_accent,
     singular,
     spanish_analyzer,
+    stem_spanish,
+    surface_analyzer,
 )
 
 REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
@@ -125,6 +128,16 @@ SPANISH_SAME = [
     ("mes", "meses"),
     ("francés", "franceses"),
     ("decisión", "decisiones"),
+    ("1.500.000", "1500000"),  # thousands separators do not matter
+    ("1.500.000", "1,500,000"),
+    ("45%", "45 %"),
+    ("casa", "casas"),
+    ("caso", "casos"),
+    ("mesa", "mesas"),
+    ("cuenta", "cuentas"),
+    ("cuento", "cuentos"),
+    ("saludo", "saludos"),
+    ("trata", "tratas"),
     ("niño", unicodedata.normalize("NFD", "niño")),  # decomposed ñ from a PDF or a Mac
     ("educación", unicodedata.normalize("NFD", "educación")),
 ]
@@ -148,6 +161,18 @@ SPANISH_DIFFERENT = [
     ("caso", "cosa"),
     ("casa", "causa"),
     ("ley", "leer"),
+    # Snowball strips gender and final vowels: PROTECTED_STEMS keeps these apart
+    ("casa", "caso"),
+    ("casas", "casos"),
+    ("mes", "mesa"),
+    ("meses", "mesas"),
+    ("cuenta", "cuento"),
+    ("salud", "saludo"),
+    ("salud", "saludos"),
+    ("trata", "trato"),
+    ("trata", "tratamiento"),
+    ("1.500", "1.500.000"),
+    ("45", "45%"),
 ]
 
 
@@ -163,6 +188,25 @@ def test_spanish_pairs_stay_apart(a: str, b: str) -> None:
 
 def test_the_tables_are_big_enough() -> None:
     assert len(SPANISH_SAME) >= 45
+    assert len(SPANISH_DIFFERENT) >= 25
+
+
+@pytest.mark.parametrize("word", list(PROTECTED_STEMS))
+def test_protected_stems_keep_their_gender_partners_meeting(word: str) -> None:
+    """The exception table must not break what it does not name: niño/niña still meet."""
+    assert stem_spanish(word) == PROTECTED_STEMS[word]
+    assert terms(SPANISH, "niño") == terms(SPANISH, "niña")
+    assert terms(SPANISH, "venezolana") == terms(SPANISH, "venezolanos")
+
+
+def test_the_surface_analyzer_keeps_words_whole() -> None:
+    """The `words` field (wildcards, fuzzy words, spelling) holds words unstemmed, folded."""
+    assert terms(surface_analyzer(), "Migración de NIÑOS 1.500.000") == [
+        "migracion",
+        "de",
+        "niños",
+        "1500000",
+    ]
 
 
 @pytest.mark.parametrize("word", ["estado", "estados", "unidos", "contra", "sin", "entre", "sobre"])
@@ -186,7 +230,12 @@ def test_function_words_are_dropped(text: str) -> None:
         ("COVID-19", ["COVID", "19"]),
         ("R4V", ["R", "4", "V"]),
         ("snake_case", ["snake", "case"]),
-        ("2.500 personas", ["2", "500", "personas"]),
+        ("2.500 personas", ["2.500", "personas"]),  # one number (NumberFilter: 2500)
+        ("1,500,000", ["1,500,000"]),
+        ("24.11.2026", ["24", "11", "2026"]),  # a date is no number with thousands
+        ("3,14", ["3", "14"]),
+        ("1.2345", ["1", "2345"]),
+        ("45% y 45 %", ["45", "%", "y", "45", "%"]),
         (unicodedata.normalize("NFD", "niño"), [unicodedata.normalize("NFD", "niño")]),
     ],
 )

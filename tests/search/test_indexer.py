@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import fcntl
+import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from searchcorpus import make_doc
 
-from acervo.ingest.models import ExtractedDocument
+from acervo.ingest.models import DocProperties, ExtractedDocument, FileStat
 from acervo.search.errors import IndexMissing
 from acervo.search.indexer import IndexStore, IndexUpdateError, UpdateStats
+from acervo.search.lock import IndexLocked
 from acervo.search.models import SearchRequest
 
 ONE = make_doc("b000000000000001", ["Primera página sobre Ibarra.", "Segunda sobre Tulcán."])
@@ -126,11 +128,73 @@ def test_a_failing_first_update_leaves_no_index(tmp_path: Path) -> None:
     assert store.known() == {}
 
 
-def test_a_second_concurrent_update_is_refused(tmp_path: Path) -> None:
+def test_a_second_concurrent_update_is_refused_naming_the_holder(tmp_path: Path) -> None:
     store = IndexStore(tmp_path)
     store.update(add=[ONE], remove=())
-    with open(tmp_path / ".update.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # another process is updating
-        with pytest.raises(IndexUpdateError, match="Otra ingesta"):
+    with IndexStore(tmp_path).lock:  # another ingest, as a separate open of the lock file
+        with pytest.raises(IndexLocked, match=rf"Otra ingesta .* proceso {os.getpid()} en"):
             store.update(add=[TWO], remove=())
     assert store.live_generation() == "gen-000001"
+    assert store.update(add=[TWO], remove=()).documents == 2  # free again afterwards
+
+
+def _contents(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+def test_the_live_generation_is_never_modified_by_an_update(tmp_path: Path) -> None:
+    # Whoosh's files are shared with the new generation as hard links: none may be rewritten.
+    store = IndexStore(tmp_path)
+    store.update(add=[ONE, TWO, THREE], remove=())
+    before = _contents(tmp_path / "gen-000001")
+    changed = make_doc(ONE.doc_id, ["Ahora habla de Esmeraldas."])
+    store.update(add=[changed], remove=[TWO.doc_id])
+    assert _contents(tmp_path / "gen-000001") == before
+    assert _total(store, "Esmeraldas") == 1 and _total(store, "Manta") == 0
+
+
+def test_leftovers_of_a_killed_update_are_deleted_by_the_next(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path)
+    store.update(add=[ONE], remove=())
+    (tmp_path / "gen-000002").mkdir()  # a run killed while writing its generation
+    (tmp_path / "gen-000002" / "MAIN_partial.seg").write_bytes(b"half")
+    (tmp_path / "CURRENT.tmp").write_text("gen-000002")  # killed before the rename
+    assert store.live_generation() == "gen-000001"
+    store.update(add=[TWO], remove=())
+    assert _generations(tmp_path) == ["gen-000001", "gen-000002"]
+    assert not (tmp_path / "gen-000002" / "MAIN_partial.seg").exists()  # rebuilt from scratch
+    assert not (tmp_path / "CURRENT.tmp").exists()
+    assert set(store.known()) == {ONE.doc_id, TWO.doc_id}
+
+
+def test_the_catalog_swaps_with_its_generation(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path)
+    doc = replace(
+        ONE,
+        sources=(FileStat("/c/uno.pdf", 10, 123, "ab" * 32),),
+        fingerprint="f1",
+        properties=DocProperties(title="Propio", year=2020),
+    )
+    store.update(add=[doc, THREE], remove=())
+    with store.snapshot() as snapshot:
+        assert snapshot.file_stat("/c/uno.pdf") == FileStat("/c/uno.pdf", 10, 123, "ab" * 32)
+        assert snapshot.fingerprint(ONE.doc_id) == "f1"
+        text = snapshot.stored_text(ONE.doc_id)
+        assert text is not None and text.properties.year == 2020
+        assert [p.text for p in text.pages] == [p.text for p in ONE.pages]
+        # blank pages come back blank, so the page numbers stay as extracted
+        assert [p.number for p in snapshot.stored_text(THREE.doc_id).pages] == [1, 2, 3]
+    store.update(add=(), remove=[ONE.doc_id])
+    with store.snapshot() as snapshot:
+        assert snapshot.file_stat("/c/uno.pdf") is None
+        assert snapshot.stored_text(ONE.doc_id) is None
+    with IndexStore(tmp_path / "nada").snapshot() as empty:
+        assert empty.file_stat("/c/uno.pdf") is None
+
+
+def test_an_index_folder_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "archivo").write_text("no soy una carpeta")
+    store = IndexStore(tmp_path / "archivo" / "index")
+    with pytest.raises(IndexUpdateError, match="la ruta no es una carpeta") as info:
+        store.update(add=[ONE], remove=())
+    assert "no había índice" in str(info.value)

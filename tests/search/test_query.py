@@ -91,7 +91,9 @@ def _records(doc_id: str) -> Iterator[dict]:
     facets = {"agency": agencies, "topic": topics, "language": language, "doc_type": doc_type}
     if year is not None:
         facets["year"] = year
+    words = f"{title}\n{body}"  # WORDS_FIELD, as the indexer writes it: fuzzy words, wildcards
     yield {"kind": "doc", "doc_id": doc_id, "page": 0, title_field: title, body_field: body}
+    yield {"words": words}
     yield {"kind": "page", "doc_id": doc_id, "page": 1, body_field: body, "text": body}
     yield facets
 
@@ -101,16 +103,17 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
     index = create_in(tmp_path_factory.mktemp("query-index"), build_schema())
     writer = index.writer()
     for doc_id in DOCS:
-        doc, page, facets = _records(doc_id)
-        writer.add_document(**doc, **facets)
+        doc, words, page, facets = _records(doc_id)
+        writer.add_document(**doc, **words, **facets)
         writer.add_document(**page)
     writer.commit()
     with index.searcher() as opened:
         yield opened
 
 
-def found(searcher: Searcher, text: str) -> set[str]:
-    parsed = parse_query(text)
+def found(searcher: Searcher, text: str, expand: bool = False) -> set[str]:
+    """Syntax tables run without the thesaurus (its own table is EXPANDED below)."""
+    parsed = parse_query(text, expand=expand)
     return {hit["doc_id"] for hit in searcher.search(parsed.doc_query, limit=None)}
 
 
@@ -238,17 +241,21 @@ ERRORS = [
     ("anio:abc", QuerySyntaxError, "Año no válido en «anio:abc»"),
     ("anio:19", QuerySyntaxError, "anio:2019..2021"),
     ("idioma:fr", QuerySyntaxError, "Idioma desconocido «fr»"),
-    ("mi*gra", QuerySyntaxError, "El comodín «*» solo puede ir al final"),
-    ("covid-1*", QuerySyntaxError, "El comodín «*» solo puede ir al final"),
+    ("covid-1*", QuerySyntaxError, "El comodín «*» va pegado a letras"),
+    ("*a*", QuerySyntaxError, "«*a*» no es un comodín válido"),
+    ("*-*", QuerySyntaxError, "no es un comodín válido"),
+    ("a*b*c*d*~", QuerySyntaxError, "no es una búsqueda aproximada válida"),
+    ("migracion~3", QuerySyntaxError, "«~2» (dos)"),
     ("m*", QuerySyntaxError, "demasiado corto"),
     ("de la", QuerySyntaxError, "no tiene palabras que buscar"),
     ("-", QuerySyntaxError, "no tiene palabras que buscar"),
     (
         "autor:García",
         UnknownField,
-        "Campo desconocido «autor:». Campos válidos: titulo, agencia, tema, anio, idioma, tipo.",
+        "Campo desconocido «autor:». Campos válidos: titulo, agencia, tema, anio, idioma, tipo, "
+        "lugar, area, ods, pacto, leccion, codigo.",
     ),
-    ("ODS:16", UnknownField, 'póngalo entre comillas: "ODS:…"'),
+    ("OCDE:16", UnknownField, 'póngalo entre comillas: "OCDE:…"'),  # ods:16 is a field
     ("agencia:ACNURR", UnknownField, "Agencia desconocida «ACNURR» en «agencia:ACNURR». ¿Quiso"),
     ("agencia:ONU", UnknownField, "¿Quiso decir ONU-MUJERES, ONU-HABITAT"),
     ("tema:educasion", UnknownField, "Tema desconocido «educasion»"),
@@ -302,7 +309,7 @@ def test_titles_weigh_more_than_bodies(searcher: Searcher) -> None:
     ],
 )
 def test_passage_query_finds_pages(searcher: Searcher, text: str, pages: set[str]) -> None:
-    passage_query = parse_query(text).passage_query
+    passage_query = parse_query(text, expand=False).passage_query
     query = And([passage_query, Term("kind", "page")])
     assert {hit["doc_id"] for hit in searcher.search(query, limit=None)} == pages
 
@@ -333,3 +340,56 @@ def test_fields_used() -> None:
         "doc_type",
         "topic",
     }
+
+
+# ---- thesaurus expansion, fuzzy words and wildcards ---------------------------------------
+
+# query -> the documents it must find with the thesaurus on (the default)
+EXPANDED = [
+    ("educación", {"edu", "liveli"}),  # + education (English)
+    ("education", {"edu", "liveli"}),  # + educación (Spanish)
+    ("refugees", {"salud"}),  # + refugiados
+    ("VBG", {"salud", "vbg"}),  # + violencia de género, violencia basada en género
+    ("violencia basada en género", {"salud", "vbg"}),  # unquoted: the same concept
+    # OR binds tighter and keeps its words: violencia basada en (género OR vivienda)
+    ("violencia basada en género OR vivienda", {"vbg"}),
+    ('"violencia basada en género" OR vivienda', {"salud", "vbg", "vivienda"}),
+    ("UNHCR", set()),  # no document names the agency in its text here
+    ("-education", but("edu", "liveli")),  # a negated concept leaves out every form
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), EXPANDED)
+def test_thesaurus_expansion_finds(searcher: Searcher, text: str, expected: set[str]) -> None:
+    assert found(searcher, text, expand=True) == expected
+
+
+def test_expansions_report_each_typed_form_once() -> None:
+    parsed = parse_query("VBG Quito VBG")
+    assert [e.term for e in parsed.expansions] == ["VBG"]
+    assert "gender-based violence" in parsed.expansions[0].alternatives
+    assert parse_query("VBG Quito", expand=False).expansions == ()
+
+
+def test_alternatives_are_highlighted_not_reported_as_ignored() -> None:
+    parsed = parse_query("education")
+    assert parsed.ignored_words == ()
+    assert "body_es" in {field for field, _ in parsed.passage_query.iter_all_terms()}
+
+
+# query -> the documents it must find: fuzzy words (~, ~2) and wildcards (* and ? anywhere)
+PATTERNS = [
+    ("migracion~", {"edu", "salud", "liveli", "vbg"}),  # migración, Migration (not migratoria)
+    ("educasion~", {"edu", "liveli"}),  # educación, and Education one letter away
+    ("educasiom~", set()),  # two edits: ~ allows one
+    ("educasiom~2", {"edu", "liveli"}),
+    ("*migra*", {"edu", "salud", "liveli", "vbg", "sinidioma"}),
+    ("*ducaci*", {"edu"}),
+    ("ni?os", {"edu"}),
+    ("titulo:*ivien*", {"vivienda"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PATTERNS)
+def test_fuzzy_words_and_wildcards_find(searcher: Searcher, text: str, expected: set[str]) -> None:
+    assert found(searcher, text) == expected

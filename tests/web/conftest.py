@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import docx
 import pytest
+
+# The browser fixtures (waitress server, chromium, pages that record CSP violations) for every
+# browser test module of this folder.
+from browser_support import base_url, browser, new_page  # noqa: E402, F401, I001
 from flask import Flask
 from flask.testing import FlaskClient
 from fpdf import FPDF
 
-from acervo.ingest.models import ExtractedDocument, Metadata, Page
+from acervo.ingest.models import ExtractedDocument, Metadata, Page, Provenance
 from acervo.search.indexer import IndexStore
 from acervo.web import create_app
 
@@ -161,4 +165,75 @@ def app(corpus: Corpus) -> Flask:
 @pytest.fixture()
 def client(app: Flask) -> Iterator[FlaskClient]:
     with app.test_client() as client:
+        yield client
+
+
+# ---- the document page, exports and the selection (issue 6, part B) -----------------------
+
+REPORT_PAGES = [
+    "Informe de monitoreo de protección en la provincia de Carchi.",
+    "En la frontera norte las familias esperan varios días para cruzar.",
+    "Metodología: entrevistas a hogares en albergues y terminales.",
+    'Página hostil: <script>alert("x")</script> & la frontera de Rumichaca.',
+    "Conclusiones: la frontera exige una respuesta conjunta.",
+]
+REPORT_META = Metadata(
+    title="Monitoreo de protección en la frontera",
+    agencies=("ACNUR",),
+    topics=("proteccion",),
+    year=2019,
+    language="es",
+    doc_type="",  # no source gave it: "sin dato"
+    provenance={
+        "title": Provenance.SIDECAR,
+        "agencies": Provenance.FOLDER,
+        "topics": Provenance.INFERRED,
+        "year": Provenance.FOLDER,
+        "language": Provenance.PROPERTIES,
+        "doc_type": Provenance.NONE,
+    },
+)
+
+
+@dataclass(frozen=True)
+class DocCorpus:
+    root: Path
+    index_dir: Path
+    report: ExtractedDocument  # 5 pages, "frontera" on pages 2, 4, 5; two copies (exact dup)
+    bare: ExtractedDocument  # a PDF whose file name has no extension
+    formula: ExtractedDocument  # title and text that a spreadsheet would run as formulas
+    draft: ExtractedDocument  # a near duplicate of `report`, indexed after it
+
+
+@pytest.fixture(scope="session")
+def doc_corpus(tmp_path_factory: pytest.TempPathFactory) -> DocCorpus:
+    root = tmp_path_factory.mktemp("doc-corpus")
+    (root / "ACNUR" / "2019").mkdir(parents=True)
+    (root / "copias").mkdir()
+    report = _document(root / "ACNUR" / "2019" / "monitoreo.pdf", REPORT_PAGES, REPORT_META)
+    copy = root / "copias" / "monitoreo.pdf"
+    copy.write_bytes(Path(report.paths[0]).read_bytes())
+    report = replace(report, paths=(report.paths[0], str(copy)))
+    bare = _document(root / "sin-extension.pdf", ["Documento sin extensión."], REPORT_META)
+    Path(bare.paths[0]).rename(root / "sin-extension")
+    bare = replace(bare, paths=(str(root / "sin-extension"),))
+    formula_meta = _meta('=HYPERLINK("http://x") Fórmula', ("OIM",), "salud", 2020, "es", "hoja")
+    formula = _document(root / "formula.pdf", ["+52 593 hogares; @usuario -5 grados"], formula_meta)
+    draft_meta = replace(REPORT_META, title="Borrador del monitoreo de protección")
+    draft = _document(root / "borrador.pdf", REPORT_PAGES[:4], draft_meta)
+    draft = replace(draft, near_duplicates=(report.doc_id,))
+    index_dir = tmp_path_factory.mktemp("doc-index")
+    IndexStore(index_dir).update(add=[report, bare, formula, draft], remove=())
+    return DocCorpus(root, index_dir, report, bare, formula, draft)
+
+
+@pytest.fixture(scope="session")
+def doc_app(doc_corpus: DocCorpus) -> Flask:
+    config = {"INDEX_DIR": doc_corpus.index_dir, "CORPUS_DIRS": (doc_corpus.root,)}
+    return create_app({**config, "TESTING": True})
+
+
+@pytest.fixture()
+def doc_client(doc_app: Flask) -> Iterator[FlaskClient]:
+    with doc_app.test_client() as client:
         yield client

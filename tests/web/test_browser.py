@@ -5,94 +5,13 @@ Run alone with `pytest -m browser`. Screenshots go to tests/artifacts/ for a hum
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
-from pathlib import Path
+import re
 from typing import Any
 
 import pytest
-import waitress
-from flask import Flask
+from browser_support import DESKTOP, PHONE, screenshot, total
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 15_000
-
-
-def _sync_playwright() -> Any:
-    """Playwright's entry point, or fail (CI) / skip (local) when chromium is not usable."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    if sync_playwright is None or not CHROMIUM.exists():
-        reason = f"browser tests need {CHROMIUM} (apt install chromium) and the playwright package"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return sync_playwright
-
-
-@pytest.fixture(scope="module")
-def base_url(app: Flask) -> Iterator[str]:
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with _sync_playwright()() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture()
-def new_page(browser: Any) -> Iterator[Any]:
-    """A factory of pages in fresh contexts (own cookies); records CSP violations."""
-    contexts: list[Any] = []
-    violations: list[str] = []
-
-    def make(viewport: dict[str, int], javascript: bool = True) -> Any:
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
-        context.set_default_timeout(TIMEOUT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on(
-            "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
-        )
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
-    assert violations == [], "the CSP blocked something: inline script or style?"
-
-
-def total(page: Any) -> int:
-    return int(page.locator("#total").get_attribute("data-total"))
-
-
-def screenshot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_search_tick_untick_and_switch_language(base_url: str, new_page: Any) -> None:
@@ -154,3 +73,132 @@ def test_works_without_javascript(base_url: str, new_page: Any) -> None:
     page.get_by_role("button", name="Aplicar").click()
     page.wait_for_url("**year_from=2016**")
     assert "year_to=2017" in page.url and "q=educacion" in page.url
+
+
+def _years_shown(page: Any) -> list[int]:
+    """The year of each hit on the page, in order (hits without a year left out)."""
+    texts = page.locator(".hit .hit__meta div", has_text=re.compile(r"^Año")).all_inner_texts()
+    return [int(m.group()) for t in texts if (m := re.search(r"\d{4}", t))]
+
+
+def test_sort_page_size_and_pagination(base_url: str, new_page: Any) -> None:
+    page = new_page(DESKTOP)
+    page.goto(f"{base_url}/?q=educacion")
+    relevance = page.locator(".hit__title").all_inner_texts()
+    page.get_by_label("Ordenar por").select_option("recientes")
+    page.get_by_label("Resultados por página").select_option("20")
+    page.get_by_role("button", name="Mostrar").click()
+    page.wait_for_url("**orden=recientes**")
+    assert "per_page=20" in page.url
+    years = _years_shown(page)
+    assert years == sorted(years, reverse=True) and years[0] > years[-1]
+    assert page.locator(".hit").count() == min(20, total(page))
+    assert page.locator(".hit__title").all_inner_texts()[:10] != relevance
+
+    page.get_by_label("Ordenar por").select_option("antiguos")
+    page.get_by_label("Resultados por página").select_option("10")
+    page.get_by_role("button", name="Mostrar").click()
+    page.wait_for_url("**orden=antiguos**")
+    first_page = _years_shown(page)
+    page.get_by_role("link", name="Siguiente").click()
+    page.wait_for_url("**page=2**")
+    assert "orden=antiguos" in page.url  # the order survives paging
+    second_page = _years_shown(page)
+    assert first_page == sorted(first_page) and max(first_page) <= min(second_page)
+
+
+def test_chips_and_clear_filters(base_url: str, new_page: Any) -> None:
+    page = new_page(DESKTOP)
+    page.goto(f"{base_url}/?q=educacion")
+    everything = total(page)
+    page.locator('a[data-facet="agency"][data-value="OIM"]').click()
+    page.wait_for_url("**agency=OIM**")
+    page.locator('a[data-facet="language"][data-value="es"]').click()
+    page.wait_for_url("**language=es**")
+    chips = page.locator(".active-filters .chip")
+    assert chips.count() == 2
+    chips.filter(has_text="Agencia").click()
+    page.wait_for_url(lambda url: "agency=" not in url and "language=es" in url)
+    assert page.locator(".active-filters .chip").count() == 1
+    page.locator(".active-filters .clear-filters").click()
+    page.wait_for_url(lambda url: "language=" not in url and "q=educacion" in url)
+    assert total(page) == everything and page.locator(".active-filters").count() == 0
+
+
+def test_histogram_two_clicks_choose_a_range(base_url: str, new_page: Any) -> None:
+    page = new_page(DESKTOP, javascript=False)  # bars are plain links: no script needed
+    page.goto(f"{base_url}/?q=educacion")
+    bars = page.locator(".histogram__bar")
+    years = sorted(int(y) for y in bars.evaluate_all("bs => bs.map(b => b.dataset.year)"))
+    low, high = years[0], years[-1] - 1
+    page.locator(f'.histogram__bar[data-year="{low}"]').click()
+    page.wait_for_url(f"**year_from={low}&year_to={low}**")
+    one_year = total(page)
+    assert one_year == len(_years_shown(page)) and set(_years_shown(page)) == {low}
+    # the other bars stay: the histogram counts ignore the range
+    assert page.locator(".histogram__bar").count() == len(years)
+    page.locator(f'.histogram__bar[data-year="{high}"]').click()
+    page.wait_for_url(f"**year_from={low}&year_to={high}**")
+    assert total(page) > one_year
+    assert page.locator(".active-filters .chip", has_text=f"{low}–{high}").count() == 1
+
+
+def test_zero_results_say_why(base_url: str, new_page: Any) -> None:
+    page = new_page(DESKTOP)
+    page.goto(f"{base_url}/?q=Carchi&language=en")
+    assert total(page) == 0
+    why = page.locator(".relaxation", has_text="Idioma: Inglés")
+    assert why.count() == 1
+    screenshot(page, "zero-results-desktop.png")
+    why.get_by_role("link").click()
+    page.wait_for_url(lambda url: "language=" not in url)
+    assert total(page) == 1
+
+    page.goto(f"{base_url}/?q=Carchi+zzqxwv")
+    assert "«zzqxwv»" in page.locator(".missing-term").inner_text()
+
+
+def test_screenshots_of_search_and_zero_results(base_url: str, new_page: Any) -> None:
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = new_page(viewport)
+        page.goto(f"{base_url}/?q=educacion&year_from=2016&year_to=2019")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"search-{name}.png")
+        if viewport == PHONE:  # the folded filter panel, opened
+            page.locator("details.filters > summary").click()
+            screenshot(page, "search-phone-filters.png")
+        page.goto(f"{base_url}/?q=educacion+zzqxwv&agency=ACNUR")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"zero-results-{name}.png")
+
+
+def test_english_numbers_and_remembered_language(base_url: str, new_page: Any) -> None:
+    page = new_page(DESKTOP)
+    page.goto(f"{base_url}/?q=educacion")
+    page.locator(".lang-switch").click()
+    page.wait_for_url("**lang=en**")
+    assert page.get_by_label("Sort by").count() == 1
+    page.locator('a[data-facet="agency"][data-value="OIM"]').click()  # a link without ?lang
+    page.wait_for_url("**agency=OIM**")
+    assert "lang=" not in page.url and page.locator("html").get_attribute("lang") == "en"
+    assert re.fullmatch(r"\d+ documents?", page.locator("#total").inner_text().strip())
+
+
+def test_keyboard_reaches_the_results_and_the_histogram(base_url: str, new_page: Any) -> None:
+    page = new_page(DESKTOP)
+    page.goto(f"{base_url}/?q=educacion")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#resultados"
+    # every histogram bar is a link one can tab to and open with Enter
+    bar = page.locator(".histogram__bar").first
+    year = bar.get_attribute("data-year")
+    bar.focus()
+    assert page.evaluate("document.activeElement.dataset.year") == year
+    outline = page.evaluate(
+        "getComputedStyle(document.querySelector('.histogram__bar:focus .histogram__hit')).stroke"
+    )
+    assert outline not in ("none", "")  # the focused bar is visibly marked
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**year_from={year}&year_to={year}**")

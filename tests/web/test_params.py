@@ -37,6 +37,11 @@ def parse(query: list[tuple[str, str]]) -> SearchRequest:
         ),
         ([("year_from", "2019"), ("year_to", "2021")], SearchRequest(year_from=2019, year_to=2021)),
         ([("page", "3"), ("per_page", "50")], SearchRequest(page=3, per_page=50)),
+        ([("orden", "relevancia")], SearchRequest()),
+        ([("orden", "recientes")], SearchRequest(sort="newest")),
+        ([("orden", "antiguos")], SearchRequest(sort="oldest")),
+        ([("orden", "titulo")], SearchRequest(sort="title")),
+        ([("expandir", "0")], SearchRequest(expand=False)),
         ([("page", ""), ("lang", "en"), ("unknown", "x")], SearchRequest()),
     ],
 )
@@ -58,6 +63,9 @@ def test_parse_request(query: list[tuple[str, str]], expected: SearchRequest) ->
         ([("year", "20x9")], "no es un año válido"),
         ([("q", "x" * 1001)], "demasiado larga"),
         ([("agency", str(n)) for n in range(51)], "Demasiados valores"),
+        ([("orden", "newest")], "orden"),
+        ([("orden", "<script>")], "no es válido"),
+        ([("per_page", "0")], "resultados por página"),
     ],
 )
 def test_bad_parameters(query: list[tuple[str, str]], words: str) -> None:
@@ -72,6 +80,7 @@ def test_request_args_round_trip() -> None:
         year_from=2018,
         page=2,
         per_page=20,
+        sort="oldest",
     )
     args = params.request_args(req)
     assert args == {
@@ -81,6 +90,7 @@ def test_request_args_round_trip() -> None:
         "year_from": "2018",
         "page": "2",
         "per_page": "20",
+        "orden": "antiguos",
     }
     flat = [(k, v) for k, vs in args.items() for v in ([vs] if isinstance(vs, str) else vs)]
     assert parse(flat) == req
@@ -119,3 +129,35 @@ def test_without_filters_and_export_request() -> None:
 )
 def test_page_numbers(current: int, last: int, expected: list[int | None]) -> None:
     assert page_numbers(current, last) == expected
+
+
+def test_ticking_a_year_drops_the_range_and_a_range_drops_ticked_years() -> None:
+    ranged = SearchRequest(year_from=2016, year_to=2018)
+    ticked = params.toggle_filter(ranged, "year", "2020")
+    assert ticked.filters == {"year": ("2020",)} and ticked.year_from is None
+    assert params.with_year_range(ticked, 2015, 2016) == SearchRequest(year_from=2015, year_to=2016)
+
+
+@pytest.mark.parametrize(
+    ("year_from", "year_to", "bar", "expected"),
+    [
+        (None, None, 2019, (2019, 2019)),  # first click: that year alone
+        (2019, 2019, 2016, (2016, 2019)),  # second click: the range between the two
+        (2019, 2019, 2021, (2019, 2021)),
+        (2019, 2019, 2019, (None, None)),  # the same bar again: no range
+        (2016, 2019, 2021, (2021, 2021)),  # a range chosen: start again
+    ],
+)
+def test_histogram_bars_choose_a_range_in_two_clicks(
+    year_from: int | None, year_to: int | None, bar: int, expected: tuple
+) -> None:
+    req = SearchRequest(query="x", year_from=year_from, year_to=year_to, page=3)
+    after = params.bar_request(req, bar)
+    assert (after.year_from, after.year_to) == expected and after.page == 1
+
+
+def test_facet_search_reads_one_facet() -> None:
+    assert params.facet_search(MultiDict([("buscar_agency", " unic ")])) == ("agency", "unic")
+    assert params.facet_search(MultiDict([("buscar_nada", "x")])) is None
+    with pytest.raises(BadParameter):
+        params.facet_search(MultiDict([("buscar_topic", "x" * 201)]))

@@ -151,11 +151,13 @@ def test_passage_html_is_escaped_except_marks(client: FlaskClient) -> None:
     assert "&lt;b&gt;" in html and "<mark" in html
 
 
-def test_no_results_suggests_removing_filters_and_shows_syntax(client: FlaskClient) -> None:
+def test_no_results_offers_the_search_without_filters_and_shows_syntax(
+    client: FlaskClient,
+) -> None:
     html = client.get("/?q=educacion&agency=UNICEF&year=2019&language=en").get_data(as_text=True)
     assert total_of(html) == 0
     assert "Sin resultados" in html
-    assert "Pruebe a quitar algunos filtros" in html
+    assert "Buscar sin filtros" in html or "Quitar este filtro" in html
     assert "anio:2019..2021" in html and "migra*" in html
 
 
@@ -237,7 +239,8 @@ def test_default_language_comes_from_config(corpus: Corpus) -> None:
 
 def test_api_returns_the_documented_json_shape(client: FlaskClient) -> None:
     data = client.get("/api/search?q=educacion&agency=OIM&per_page=3").get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "hits", "facets"]
+    # the documented keys first; the search layer may add more after them (expansions...)
+    assert list(data)[:6] == ["query", "total", "page", "per_page", "hits", "facets"]
     assert data["query"] == "educacion" and data["per_page"] == 3 and len(data["hits"]) == 3
     hit_keys = {
         "id",
@@ -253,7 +256,7 @@ def test_api_returns_the_documented_json_shape(client: FlaskClient) -> None:
     }
     assert all(set(hit) == hit_keys for hit in data["hits"])
     assert all("OIM" in hit["agencies"] for hit in data["hits"])
-    assert set(data["facets"]) == {"agency", "topic", "year", "language", "doc_type"}
+    assert {"agency", "topic", "year", "language", "doc_type"} <= set(data["facets"])
     assert all({"page", "text", "html"} == set(p) for h in data["hits"] for p in h["passages"])
 
 
@@ -291,6 +294,7 @@ def test_json_export_carries_filters_and_every_hit(client: FlaskClient) -> None:
         "year_from",
         "year_to",
         "index_version",
+        "exported_at",
         "total",
         "hits",
     ]
@@ -301,7 +305,8 @@ def test_json_export_carries_filters_and_every_hit(client: FlaskClient) -> None:
 def test_export_links_carry_query_and_filters(client: FlaskClient) -> None:
     html = client.get("/?q=educacion&agency=OIM&page=2&per_page=5").get_data(as_text=True)
     exports = [a["href"] for a in links(html) if a["href"].startswith("/export.")]
-    assert {urlsplit(h).path for h in exports} == {"/export.csv", "/export.json"}
+    paths = {urlsplit(h).path for h in exports}
+    assert paths == {f"/export.{x}" for x in ("csv", "json", "xlsx", "ris", "bib", "jsonl")}
     assert all(query_of(h) == {"q": ["educacion"], "agency": ["OIM"]} for h in exports)
 
 

@@ -1,0 +1,310 @@
+"""Run reports: what happened to every file in each `acervo ingest`, kept in the index folder.
+
+A run appends one JSON line per file to `reports/<run>.jsonl.part` as it goes (memory stays flat
+whatever the corpus size), then turns it into `reports/<run>.json` at the end with two streaming
+passes (totals first, then the files). A run killed before that leaves its `.part`; the next
+run finishes it as an interrupted report, so every run has a report.
+
+Outcomes per file: added, updated (known path or content, new text or metadata), unchanged,
+removed (its file is gone), duplicate (an extra copy of a document), failed (with the reason
+and who must act: the administrator, nobody, or a developer with the traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from acervo.ingest.models import ExtractedDocument, ExtractionFailure
+
+REPORTS_DIR = "reports"
+PART_SUFFIX = ".jsonl.part"
+REPORT_SUFFIX = ".json"
+METADATA_FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type")
+
+
+class Outcome(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REMOVED = "removed"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+class RunStatus(StrEnum):
+    COMPLETED = "completed"
+    FAILED = "failed"  # the index was not updated: the error says why
+    INTERRUPTED = "interrupted"  # killed or stopped; the next run completes the work
+
+
+class ReportNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One line of a report: one file's fate in one run."""
+
+    path: str
+    outcome: Outcome
+    sha256: str = ""
+    doc_id: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    language: str = ""
+    metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    duplicate_of: str = ""
+    note: str = ""
+    failure: Mapping[str, str] | None = None
+    near_duplicates: tuple[str, ...] = ()  # ids of indexed versions of it (ingest/neardup.py)
+
+    def to_json(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if v not in ("", 0, 0.0, None, {}, ())}
+        data["outcome"] = str(self.outcome)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+def document_entries(
+    doc: ExtractedDocument, outcome: Outcome, seconds: float, note: str = ""
+) -> Iterator[FileEntry]:
+    """The entries of an indexed document: its first path, then its copies as duplicates."""
+    meta = doc.metadata
+    metadata = {
+        name: {"value": _jsonable(getattr(meta, name)), "provenance": str(meta.provenance[name])}
+        for name in METADATA_FIELDS
+        if name in meta.provenance
+    }
+    first, *copies = doc.paths
+    yield FileEntry(
+        first, outcome, doc.sha256, doc.doc_id, len(doc.pages), seconds, meta.language,
+        metadata, note=note, near_duplicates=doc.near_duplicates,
+    )  # fmt: skip
+    for path in copies:
+        yield FileEntry(path, Outcome.DUPLICATE, doc.sha256, doc.doc_id, duplicate_of=first)
+
+
+def failure_entry(failure: ExtractionFailure, seconds: float) -> FileEntry:
+    reason = {"kind": str(failure.kind), "actor": str(failure.actor), "reason": failure.reason}
+    if failure.detail:
+        reason["detail"] = failure.detail  # the traceback, for a developer
+    return FileEntry(failure.path, Outcome.FAILED, seconds=seconds, failure=reason)
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+class RunReport:
+    """The report of the run in progress: `add` entries, then `finish` (or `abort`)."""
+
+    def __init__(self, index_dir: Path, options: Mapping[str, Any]) -> None:
+        self.folder = Path(index_dir) / REPORTS_DIR
+        self.folder.mkdir(parents=True, exist_ok=True)
+        finish_interrupted(self.folder)
+        self.run = _new_run_name(self.folder)
+        self.part = self.folder / f"{self.run}{PART_SUFFIX}"
+        self._out: IO[str] = open(self.part, "x", encoding="utf-8")  # noqa: SIM115
+        header = {"run": self.run, "started": _now(), "options": dict(options)}
+        self._write(header)
+
+    def add(self, entry: FileEntry) -> None:
+        self._write(entry.to_json())
+
+    def finish(self, status: RunStatus, index_version: str = "", error: str = "") -> Path:
+        """Close the run: the final JSON report replaces the `.part`; returns its path."""
+        self._write({"end": _now(), "status": str(status), "index_version": index_version,
+                     "error": error})  # fmt: skip
+        self._out.close()
+        return _finalize(self.part)
+
+    def _write(self, record: Mapping[str, Any]) -> None:
+        self._out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._out.flush()  # a killed run keeps every line written so far
+
+
+def finish_interrupted(folder: Path) -> list[Path]:
+    """Turn the `.part` files of killed runs into reports with status "interrupted"."""
+    done = []
+    for part in sorted(folder.glob(f"*{PART_SUFFIX}")):
+        try:
+            done.append(_finalize(part))
+        except (OSError, ValueError):
+            continue  # unreadable beyond repair: leave it for a person to look at
+    return done
+
+
+def _finalize(part: Path) -> Path:
+    header, end, totals, failures = _scan(part)
+    report = {
+        "run": header.get("run", part.name.removesuffix(PART_SUFFIX)),
+        "started": header.get("started", ""),
+        "ended": end.get("end", ""),
+        "status": end.get("status", str(RunStatus.INTERRUPTED)),
+        "error": end.get("error", ""),
+        "index_version": end.get("index_version", ""),
+        "options": header.get("options", {}),
+        "totals": {str(o): totals.get(str(o), 0) for o in Outcome} | {"pages": totals["pages"]},
+        "failures_by_actor": dict(failures),
+    }
+    target = part.with_name(part.name.removesuffix(PART_SUFFIX) + REPORT_SUFFIX)
+    tmp = target.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(json.dumps(report, ensure_ascii=False, indent=1)[:-2] + ',\n "files": [\n')
+        for n, entry in enumerate(_entries(part)):
+            out.write((",\n" if n else "") + json.dumps(entry, ensure_ascii=False))
+        out.write("\n ]\n}\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, target)
+    part.unlink()
+    return target
+
+
+def _scan(part: Path) -> tuple[dict, dict, Counter[str], Counter[str]]:
+    """First pass: header, end record, totals by outcome, failures by actor."""
+    header: dict = {}
+    end: dict = {}
+    totals: Counter[str] = Counter()
+    failures: Counter[str] = Counter()
+    with open(part, encoding="utf-8") as lines:
+        for n, record in enumerate(_records(lines)):
+            if n == 0 and "run" in record:
+                header = record
+            elif "status" in record:
+                end = record
+            elif "outcome" in record:
+                totals[record["outcome"]] += 1
+                totals["pages"] += record.get("pages", 0)
+                if record.get("failure"):
+                    failures[record["failure"]["actor"]] += 1
+    return header, end, totals, failures
+
+
+def _entries(part: Path) -> Iterator[dict]:
+    with open(part, encoding="utf-8") as lines:
+        yield from (record for record in _records(lines) if "outcome" in record)
+
+
+def _records(lines: IO[str]) -> Iterator[dict]:
+    for line in lines:
+        try:
+            yield json.loads(line)
+        except ValueError:
+            continue  # the last line of a killed run may be cut in half
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def _new_run_name(folder: Path) -> str:
+    base = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    name, n = base, 1
+    while any((folder / f"{name}{suffix}").exists() for suffix in (PART_SUFFIX, REPORT_SUFFIX)):
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+def list_reports(index_dir: Path) -> list[Path]:
+    """Finished reports, oldest first."""
+    folder = Path(index_dir) / REPORTS_DIR
+    return sorted(folder.glob(f"*{REPORT_SUFFIX}"), key=lambda p: _run_sort_key(p.stem))
+
+
+def _run_sort_key(name: str) -> tuple[str, int]:
+    base, _, n = name.partition("-")
+    return base, int(n) if n.isdigit() else 1
+
+
+def find_report(index_dir: Path, run: str | None = None) -> Path:
+    """The last report, or the one whose name is or starts with `run`."""
+    reports = list_reports(index_dir)
+    if run:
+        reports = [p for p in reports if p.stem == run] or [
+            p for p in reports if p.stem.startswith(run)
+        ]
+    if not reports:
+        what = f"ninguna ejecución «{run}»" if run else "ninguna ejecución registrada"
+        raise ReportNotFound(f"No hay {what} en {Path(index_dir) / REPORTS_DIR}.")
+    if run and len(reports) > 1 and not any(p.stem == run for p in reports):
+        names = ", ".join(p.stem for p in reports[:5])
+        raise ReportNotFound(f"«{run}» corresponde a varias ejecuciones: {names}.")
+    return reports[-1]
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+# ---- for people ------------------------------------------------------------------------------
+
+OUTCOME_LABELS = {
+    "added": "Nuevos",
+    "updated": "Actualizados",
+    "unchanged": "Sin cambios",
+    "removed": "Eliminados",
+    "duplicate": "Duplicados (copias)",
+    "failed": "Fallidos",
+}
+STATUS_LABELS = {
+    "completed": "completada",
+    "failed": "fallida: el índice no cambió",
+    "interrupted": "interrumpida: la próxima ingesta completa el trabajo",
+}
+ACTOR_LABELS = {
+    "administrator": "Debe actuar el administrador",
+    "nobody": "Nadie debe actuar",
+    "developer": "Debe actuar el equipo de desarrollo (error inesperado)",
+}
+
+
+def format_report(report: Mapping[str, Any]) -> str:
+    """A run report as a readable Spanish summary: totals, then failures by who must act."""
+    lines = [
+        f"Ejecución {report['run']} ({STATUS_LABELS.get(report['status'], report['status'])})",
+        f"  inicio: {report['started']}   fin: {report['ended'] or '-'}",
+        f"  carpetas: {', '.join(report['options'].get('folders', []))}",
+    ]
+    if report.get("index_version"):
+        lines.append(f"  índice: {report['index_version']}")
+    if report.get("error"):
+        lines.append(f"  error: {report['error']}")
+    lines.append("")
+    totals = report["totals"]
+    lines += [f"{label + ':':<22}{totals.get(key, 0)}" for key, label in OUTCOME_LABELS.items()]
+    lines.append(f"{'Páginas indexadas:':<22}{totals.get('pages', 0)}")
+    lines += _failure_lines(report.get("files", []))
+    return "\n".join(lines)
+
+
+def _failure_lines(files: list[Mapping[str, Any]]) -> list[str]:
+    by_actor: dict[str, list[Mapping[str, Any]]] = {}
+    for entry in files:
+        if entry.get("failure"):
+            by_actor.setdefault(entry["failure"]["actor"], []).append(entry)
+    lines: list[str] = []
+    for actor, label in ACTOR_LABELS.items():
+        if actor not in by_actor:
+            continue
+        lines += ["", f"{label} ({len(by_actor[actor])}):"]
+        for entry in by_actor[actor]:
+            failure = entry["failure"]
+            lines.append(f"  - {entry['path']}\n      [{failure['kind']}] {failure['reason']}")
+            if failure.get("detail"):
+                last = failure["detail"].strip().splitlines()[-1]
+                lines.append(f"      {last} (traza completa en el informe JSON)")
+    return lines

@@ -1,0 +1,110 @@
+"""The catalog of an index generation: what the next ingest needs to skip unchanged files.
+
+A SQLite file beside Whoosh's files inside each generation folder, so it is copied, written and
+swapped together with the index it describes: the catalog and the live index never disagree.
+Per path it keeps size, mtime_ns and hash (the cheap "unchanged?" check); per document its
+metadata fingerprint, format, page count and document properties (to re-resolve metadata from the
+stored page text when only a sidecar changed). Lookups go to disk: nothing here holds the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from acervo.ingest.models import DocProperties, ExtractedDocument, FileStat
+
+CATALOG_FILE = "catalog.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, doc_id TEXT NOT NULL,
+    size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS files_by_doc ON files (doc_id);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, format TEXT NOT NULL,
+    pages INTEGER NOT NULL, properties TEXT NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    doc_id: str
+    fingerprint: str
+    format: str
+    pages: int  # blank pages included: the stored text has only pages with text
+    properties: DocProperties
+
+
+class Catalog:
+    """One generation's catalog; read-only for the live generation, writable for a new one."""
+
+    def __init__(self, directory: Path | None, *, writable: bool = False) -> None:
+        path = Path(directory or ".") / CATALOG_FILE
+        if directory is None:
+            self._db = sqlite3.connect(":memory:")  # no index yet: nothing is known
+            self._db.executescript(_SCHEMA)
+        elif writable:
+            self._db = sqlite3.connect(path)
+            self._db.executescript(_SCHEMA)
+        elif path.is_file():
+            # immutable=1: a committed generation never changes, so SQLite needs no lock file
+            # or journal (the index folder may be read by a server without write access).
+            self._db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        else:
+            # An index written before catalogs existed: everything looks new to the cheap
+            # check, which then falls back to hashing and comparing paths.
+            self._db = sqlite3.connect(":memory:")
+            self._db.executescript(_SCHEMA)
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def file_stat(self, path: str) -> FileStat | None:
+        row = self._db.execute(
+            "SELECT size, mtime_ns, sha256 FROM files WHERE path = ?", (path,)
+        ).fetchone()
+        return FileStat(path, *row) if row else None
+
+    def entry(self, doc_id: str) -> CatalogEntry | None:
+        row = self._db.execute(
+            "SELECT fingerprint, format, pages, properties FROM documents WHERE doc_id = ?",
+            (doc_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        fingerprint, fmt, pages, properties = row
+        return CatalogEntry(
+            doc_id, fingerprint, fmt, pages, DocProperties(**json.loads(properties))
+        )
+
+    def fingerprint(self, doc_id: str) -> str | None:
+        entry = self.entry(doc_id)
+        return entry.fingerprint if entry else None
+
+    def put(self, doc: ExtractedDocument) -> None:
+        """Record `doc` (replacing what was known about it and about its paths)."""
+        self.forget(doc.doc_id)
+        properties = json.dumps(asdict(doc.properties), ensure_ascii=False)
+        self._db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
+            (doc.doc_id, doc.fingerprint, doc.format, len(doc.pages), properties),
+        )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+            [(s.path, doc.doc_id, s.size, s.mtime_ns, s.sha256) for s in doc.sources],
+        )
+
+    def forget(self, doc_id: str) -> None:
+        self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        self._db.execute("DELETE FROM files WHERE doc_id = ?", (doc_id,))
+
+    def commit(self) -> None:
+        self._db.commit()
