@@ -146,19 +146,25 @@ class SearchResult:
 
 
 def hit_to_json(hit: SearchHit) -> dict:
-    return {
-        "id": hit.id,
-        "title": hit.title,
-        "agencies": list(hit.agencies),
-        "topics": list(hit.topics),
-        "year": hit.year,
-        "language": hit.language,
-        "doc_type": hit.doc_type,
-        "path": hit.path,
-        "score": round(hit.score, 4),
-        "passages": [{"page": p.page, "text": p.text, "html": p.html} for p in hit.passages],
-    } | ({"record": record_to_json(hit.record)} if hit.record else {}) | (
-        {"similar": [{"id": s.id, "title": s.title} for s in hit.similar]} if hit.similar else {}
+    return (
+        {
+            "id": hit.id,
+            "title": hit.title,
+            "agencies": list(hit.agencies),
+            "topics": list(hit.topics),
+            "year": hit.year,
+            "language": hit.language,
+            "doc_type": hit.doc_type,
+            "path": hit.path,
+            "score": round(hit.score, 4),
+            "passages": [{"page": p.page, "text": p.text, "html": p.html} for p in hit.passages],
+        }
+        | ({"record": record_to_json(hit.record)} if hit.record else {})
+        | (
+            {"similar": [{"id": s.id, "title": s.title} for s in hit.similar]}
+            if hit.similar
+            else {}
+        )
     )
 
 

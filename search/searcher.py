@@ -105,7 +105,7 @@ class Searcher:
         return corrected if better > total else None
 
     def similar(self, doc_id: str, limit: int = 5) -> tuple[SearchHit, ...]:
-        """"Más como este": the `limit` documents most like `doc_id` by key terms (no passages)."""
+        """More like this ("más como este"): the `limit` documents most like `doc_id` by key terms (no passages)."""
         found = similar_docnums(self.whoosh_searcher, doc_id, limit)
         return tuple(
             _hit(self.whoosh_searcher.stored_fields(docnum), score=score, passages=())
@@ -131,9 +131,7 @@ class Searcher:
         Tells a zero-result search "`xyzzy` is nowhere" apart from "the words exist, not together".
         """
         return tuple(
-            text
-            for text, term_query in positive_terms(query)
-            if self._matches_nothing(term_query)
+            text for text, term_query in positive_terms(query) if self._matches_nothing(term_query)
         )
 
     def _matches_nothing(self, term_query: Query) -> bool:
@@ -163,6 +161,7 @@ class Searcher:
         else:
             scores = self._scores(parsed.doc_query, req.query, kind)
             candidates = [table.by_docnum[n] for n in scores]
+
         def in_years(year: int | None) -> bool:
             return _in_range(year, req.year_from, req.year_to)
 
