@@ -105,7 +105,7 @@ class Searcher:
         return corrected if better > total else None
 
     def similar(self, doc_id: str, limit: int = 5) -> tuple[SearchHit, ...]:
-        """More like this ("más como este"): the `limit` documents most like `doc_id` by key terms (no passages)."""
+        """Más como este: the `limit` documents most like `doc_id` by key terms (no passages)."""
         found = similar_docnums(self.whoosh_searcher, doc_id, limit)
         return tuple(
             _hit(self.whoosh_searcher.stored_fields(docnum), score=score, passages=())
