@@ -239,3 +239,8 @@ def as_mapping(req: SearchRequest) -> Mapping[str, object]:
         "year_from": req.year_from,
         "year_to": req.year_to,
     }
+
+
+def with_result_type(req: SearchRequest, result_type: str) -> SearchRequest:
+    """The same search over documents or over the lessons-learned records inside them."""
+    return replace(req, result_type=result_type, page=1)
