@@ -62,8 +62,7 @@ def parse_request(args: Args) -> SearchRequest:
         per_page=_optional_int(args, "per_page", "resultados por página", 1, MAX_PER_PAGE)
         or DEFAULT_PER_PAGE,
         sort=_sort(args),
-        # `expandir=0` (also false/no) turns the thesaurus expansion off; anything else keeps it
-        expand=args.get("expandir", "1").strip().lower() not in ("0", "false", "no"),
+        expand=_expand(args),
         result_type=_result_type(args),
     )
 
@@ -244,3 +243,17 @@ def as_mapping(req: SearchRequest) -> Mapping[str, object]:
 def with_result_type(req: SearchRequest, result_type: str) -> SearchRequest:
     """The same search over documents or over the lessons-learned records inside them."""
     return replace(req, result_type=result_type, page=1)
+
+
+_EXPAND_VALUES = {"1": True, "true": True, "si": True, "sí": True, "0": False, "false": False,
+                  "no": False}  # fmt: skip
+
+
+def _expand(args: Args) -> bool:
+    """`expandir=0` turns the thesaurus expansion off; an unknown value is a 400, not a guess."""
+    raw = args.get("expandir", "1").strip().lower()
+    if raw not in _EXPAND_VALUES:
+        raise BadParameter(
+            f"Valor no válido para expandir «{raw[:20]}»: use expandir=0 o expandir=1."
+        )
+    return _EXPAND_VALUES[raw]

@@ -161,3 +161,14 @@ def test_facet_search_reads_one_facet() -> None:
     assert params.facet_search(MultiDict([("buscar_nada", "x")])) is None
     with pytest.raises(BadParameter):
         params.facet_search(MultiDict([("buscar_topic", "x" * 201)]))
+
+
+@pytest.mark.parametrize("raw, expected", [("0", False), ("no", False), ("1", True), ("", True)])
+def test_expandir_turns_expansion_off_or_on(raw: str, expected: bool) -> None:
+    args = MultiDict({"q": "ACNUR", "expandir": raw} if raw else {"q": "ACNUR"})
+    assert params.parse_request(args).expand is expected
+
+
+def test_unknown_expandir_value_is_a_bad_parameter() -> None:
+    with pytest.raises(BadParameter, match="expandir"):
+        params.parse_request(MultiDict({"q": "ACNUR", "expandir": "quizás"}))
