@@ -12,7 +12,7 @@ import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
 CORPUS = PROJECT / "corpus"
-REALDOCS = PROJECT.parent / "shared" / "realdocs"
+REALDOCS = (PROJECT.parent / "shared" / "realdocs").resolve()  # ingest stores resolved paths
 
 
 @dataclass(frozen=True)
