@@ -80,6 +80,7 @@ def document_page(doc_id: str) -> tuple[str, int]:
         except SearchError as exc:  # the query box of this page shows it, to be corrected
             error, pages = str(exc), document.read_pages(searcher, info, "")
         similar = document.near_duplicates(searcher, info)
+        more_like = searcher.similar(doc_id, limit=5)  # "más como este", by key terms
     hits = [page.number for page in pages if page.hit]
     return render_template(
         "document.html",
@@ -95,6 +96,7 @@ def document_page(doc_id: str) -> tuple[str, int]:
         sources=[relative_path(p) for p in info.hit.paths or (info.hit.path,)],
         size=format_size(info.size),
         near_duplicates=similar,
+        more_like=more_like,
         original_url=lambda page=None: original_url(info, page),
     ), 400 if error else 200
 
