@@ -6,6 +6,7 @@ Subcommands: ingest, search, export, serve. Help texts are Spanish; options are 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -56,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _index_errors() as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_INDEX_ERROR
+    except BrokenPipeError:
+        # The reader went away (`acervo search ... | head`): not an error. Point stdout at
+        # /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _index_errors() -> tuple[type[Exception], ...]:

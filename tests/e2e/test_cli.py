@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -146,3 +148,15 @@ def test_version_and_help():
     for command in ("ingest", "search", "export", "serve"):
         run = acervo(command, "--help")
         assert run.returncode == 0 and "usage" in run.stdout.lower()
+
+
+def test_output_piped_into_a_closed_reader_is_not_an_error(corpus_index):
+    index, _ = corpus_index
+    # `true` exits before acervo writes (Python takes longer to start): the write meets a closed
+    # pipe, as `acervo search ... | head` does once head has its lines.
+    proc = subprocess.run(
+        f'"{sys.executable}" -m acervo --index "{index}" search "" --per-page 100 | true',
+        shell=True, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in proc.stderr
+    assert "BrokenPipe" not in proc.stderr
