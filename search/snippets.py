@@ -26,6 +26,7 @@ from whoosh.query import And, Or, Query, Require, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema
+from acervo.search.analysis import CachedChainAnalyzer
 from acervo.search.models import Passage
 
 PASSAGES_PER_DOC = 3
@@ -120,8 +121,7 @@ class _WordMatcher:
     def __init__(self, analyzer: Analyzer, terms: frozenset[str]) -> None:
         self.analyzer = analyzer
         self.terms = terms
-        first = analyzer.items[0] if isinstance(analyzer, CompositeAnalyzer) else None
-        self.tokenizer = first if isinstance(first, Tokenizer) else None
+        self.tokenizer = _tokenizer_of(analyzer)
         self.matches: dict[str, bool] = {}
 
     def tokens(self, text: str) -> Iterator[Token]:
@@ -138,6 +138,14 @@ class _WordMatcher:
             forms = self.analyzer(word, mode="index", removestops=False)
             self.matches[word] = any(form.text in self.terms for form in forms)
         return self.matches[word]
+
+
+def _tokenizer_of(analyzer: Analyzer) -> Tokenizer | None:
+    if isinstance(analyzer, CachedChainAnalyzer):
+        return analyzer.tokenizer
+    # an index written before CachedChainAnalyzer pickled a plain chain
+    first = analyzer.items[0] if isinstance(analyzer, CompositeAnalyzer) else None
+    return first if isinstance(first, Tokenizer) else None
 
 
 def _first_char(fragment: Fragment) -> int:

@@ -7,25 +7,30 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from whoosh.analysis import Analyzer
+from whoosh.analysis import Analyzer, CompositeAnalyzer, RegexTokenizer
 
 from acervo.search.analysis import (
     PROTECTED_STEMS,
     SPANISH_STOP_WORDS,
+    TOKEN_PATTERN,
     AccentFoldFilter,
+    CachedChainAnalyzer,
     EnyeFilter,
     RestoreAccentFilter,
     SingularFilter,
     StemMergeFilter,
     english_analyzer,
+    english_filters,
     fold_accents,
     fold_enye,
     prefix_form,
     restore_accent,
     singular,
     spanish_analyzer,
+    spanish_filters,
     stem_spanish,
     surface_analyzer,
+    surface_filters,
 )
 
 REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
@@ -240,7 +245,7 @@ def test_function_words_are_dropped(text: str) -> None:
     ],
 )
 def test_tokenizer_splits_letters_from_digits(text: str, expected: list[str]) -> None:
-    tokenizer = SPANISH.items[0]
+    tokenizer = SPANISH.tokenizer
     assert [t.text for t in tokenizer(text)] == expected
 
 
@@ -337,7 +342,7 @@ def test_restore_accent_gives_the_stemmer_its_suffixes(word: str, expected: str)
     ],
 )
 def test_each_filter_rewrites_token_text(text_filter, word: str, expected: str) -> None:
-    tokenizer = SPANISH.items[0]
+    tokenizer = SPANISH.tokenizer
     assert [t.text for t in text_filter(tokenizer(word))] == [expected]
 
 
@@ -396,3 +401,43 @@ def test_spanish_analyzer_runs_on_real_documents() -> None:
         spans = [(t.startchar, t.endchar) for t in SPANISH(text, chars=True, positions=True)]
         assert spans, path
         assert all(text[start:end].strip() for start, end in spans)
+
+
+MIXED_TEXT = (
+    "Las niñas y los NIÑOS de la Migración venezolana: 1.500.000 personas (45%) en 2019; "
+    "el año de la pandemia, COVID-19, hogares y ciudades. The refugees' children, the "
+    "United States and Colombia. Educación, educacion, logías, de la de la de."
+)
+
+
+def _token_view(analyzer: Analyzer, text: str, **kwargs) -> list[tuple]:
+    return [
+        (t.text, t.pos, t.startchar, t.endchar, t.stopped)
+        for t in analyzer(text, positions=True, chars=True, **kwargs)
+    ]
+
+
+@pytest.mark.parametrize("filters", [spanish_filters, english_filters, surface_filters])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"mode": "query"}, {"mode": "query", "removestops": False}, {"no_morph": True}],
+)
+def test_cached_chain_gives_the_same_tokens_as_the_plain_chain(filters, kwargs) -> None:
+    """The ingest speed-up (each distinct word analysed once) must not change a single term,
+    position or character span, in any mode the indexer, the query parser or the highlighter
+    uses; twice, so the second pass comes from the cache."""
+    plain = CompositeAnalyzer(RegexTokenizer(TOKEN_PATTERN), *filters())
+    cached = CachedChainAnalyzer(RegexTokenizer(TOKEN_PATTERN), *filters())
+    expected = _token_view(plain, MIXED_TEXT, **kwargs)
+    assert expected  # the text is not all stop words
+    assert _token_view(cached, MIXED_TEXT, **kwargs) == expected
+    assert _token_view(cached, MIXED_TEXT, **kwargs) == expected
+
+
+def test_cached_chain_pickles_without_its_cache() -> None:
+    analyzer = spanish_analyzer()
+    terms(analyzer, MIXED_TEXT)
+    restored = pickle.loads(pickle.dumps(analyzer))
+    assert restored == analyzer
+    assert restored._outcomes == {}
+    assert terms(restored, MIXED_TEXT) == terms(analyzer, MIXED_TEXT)
