@@ -33,7 +33,14 @@ import yaml
 from acervo import vocab
 from acervo.ingest.discover import FOLDER_MANIFEST, SIDECAR_SUFFIXES
 from acervo.ingest.language import detect_language
-from acervo.ingest.models import DocProperties, ExtractedText, Metadata, Page, Provenance
+from acervo.ingest.models import (
+    DocProperties,
+    ExtractedText,
+    Metadata,
+    Page,
+    Provenance,
+    TextGuesses,
+)
 from acervo.ingest.places import infer_places
 
 FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type", "places")
@@ -132,7 +139,8 @@ def resolve_metadata(
     )
     given = merge_layers(strong)
     missing = {name for name in FIELDS if given.provenance[name] is Provenance.NONE}
-    return merge_layers((*strong, inferred_layer(text.pages, given.title, missing)))
+    inferred = inferred_layer(text.pages, given.title, missing, text.guesses)
+    return merge_layers((*strong, inferred))
 
 
 def merge_layers(layers: Sequence[Layer]) -> Metadata:
@@ -401,20 +409,36 @@ def properties_layer(props: DocProperties) -> Layer:
 # --- 4. inference from the text ------------------------------------------------------------
 
 
-def inferred_layer(pages: Sequence[Page], title: str, wanted: set[str]) -> Layer:
-    """Guess the `wanted` fields from the text; only fields with a guess are returned."""
+def inferred_layer(
+    pages: Sequence[Page], title: str, wanted: set[str], guesses: TextGuesses | None = None
+) -> Layer:
+    """Guess the `wanted` fields from the text; only fields with a guess are returned.
+
+    `guesses` are the costly ones made beforehand in the worker process; without them they are
+    made here, only those wanted.
+    """
     front = _front_text(pages)
-    guesses = {
+    made = guesses if guesses is not None else text_guesses(pages, wanted)
+    values = {
         "title": lambda: infer_title(pages[0].text if pages else ""),
         "agencies": lambda: _ranked_codes("agency", front),
         "year": lambda: infer_year(front),
-        "topics": lambda: infer_topics(pages),
+        "topics": lambda: made.topics,
         "doc_type": lambda: infer_doc_type(title or infer_title(front), front),
-        "language": lambda: detect_language(_body_sample(pages))[0],
-        "places": lambda: infer_places(pages),  # threshold: see ingest/places.py
+        "language": lambda: made.language,
+        "places": lambda: made.places,  # threshold: see ingest/places.py
     }
-    values = {name: value for name in FIELDS if name in wanted and (value := guesses[name]())}
-    return Layer(Provenance.INFERRED, values)
+    guessed = {name: value for name in FIELDS if name in wanted and (value := values[name]())}
+    return Layer(Provenance.INFERRED, guessed)
+
+
+def text_guesses(pages: Sequence[Page], wanted: Iterable[str] = FIELDS) -> TextGuesses:
+    """Language, topics and places from the whole text (only the `wanted` ones are made)."""
+    return TextGuesses(
+        language=detect_language(_body_sample(pages))[0] if "language" in wanted else "",
+        topics=infer_topics(pages) if "topics" in wanted else (),
+        places=infer_places(pages) if "places" in wanted else (),  # see ingest/places.py
+    )
 
 
 def infer_title(first_page: str) -> str:

@@ -55,6 +55,17 @@ class DocProperties:
 
 
 @dataclass(frozen=True)
+class TextGuesses:
+    """What the text alone suggests for the metadata: the costly guesses (language detection,
+    topic and place counting over every page), made in the worker process that extracted the
+    text (ingest/metadata.py `text_guesses`) so the single index writer does not wait on them."""
+
+    language: str = ""
+    topics: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ExtractedText:
     """What an extractor returns for one file."""
 
@@ -64,6 +75,7 @@ class ExtractedText:
     # MinHash of the text's word shingles (ingest/neardup.py), computed in the worker process.
     minhash: tuple[int, ...] = ()
     ocr_pages: tuple[int, ...] = ()  # page numbers whose text came from OCR
+    guesses: TextGuesses | None = None  # None: not made yet (a text reused from the index)
 
 
 @dataclass(frozen=True)

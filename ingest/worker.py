@@ -31,6 +31,7 @@ from pathlib import Path
 from acervo.ingest import extractors, neardup
 from acervo.ingest.detect import HEAD_BYTES, detect_format
 from acervo.ingest.errors import IngestError
+from acervo.ingest.metadata import text_guesses
 from acervo.ingest.models import (
     Actor,
     ExtractedText,
@@ -255,11 +256,14 @@ def _extract_message(path: Path, options: ExtractOptions) -> tuple:
 
 
 def detect_and_extract(path: Path, options: ExtractOptions) -> ExtractedText:
-    """Detect the format, extract, and sign the text for near-duplicate detection."""
+    """Detect the format, extract, sign the text for near-duplicate detection, and make the
+    costly metadata guesses: all the per-document work that does not need the index."""
     with path.open("rb") as handle:
         head = handle.read(HEAD_BYTES)
     text = extractors.extract(path, detect_format(path, head), options)
-    return dataclasses.replace(text, minhash=neardup.signature(text.pages))
+    return dataclasses.replace(
+        text, minhash=neardup.signature(text.pages), guesses=text_guesses(text.pages)
+    )
 
 
 def _die_with_parent() -> None:

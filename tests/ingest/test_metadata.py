@@ -17,8 +17,16 @@ from acervo.ingest.metadata import (
     infer_topics,
     infer_year,
     resolve_metadata,
+    text_guesses,
 )
-from acervo.ingest.models import DocProperties, ExtractedText, Metadata, Page, Provenance
+from acervo.ingest.models import (
+    DocProperties,
+    ExtractedText,
+    Metadata,
+    Page,
+    Provenance,
+    TextGuesses,
+)
 
 SC, FO, PR, IN, NO = (
     Provenance.SIDECAR,
@@ -378,6 +386,23 @@ def test_topics_inferred_over_the_whole_text() -> None:
     education = "La educación de los niños: escuelas, docentes y matrícula escolar. "
     pages = [Page(n, education * 2 + "Un centro de salud.") for n in range(1, 6)]
     assert infer_topics(pages) == ("educacion",)
+
+
+def test_guesses_made_in_the_worker_are_the_ones_resolved(tmp_path: Path) -> None:
+    """The worker sends language/topics/places along with the text; the writer's process uses
+    them as they are (here deliberately different from what the text says) instead of
+    guessing again."""
+    path = tmp_path / "estudio.pdf"
+    path.write_bytes(b"x")
+    education = "La educación de los niños en Quito: escuelas, docentes y matrícula escolar. "
+    pages = [Page(n, education * 3) for n in range(1, 4)]
+    made_here = resolve_metadata([path], ExtractedText("pdf", pages), [tmp_path])
+    assert (made_here.language, made_here.topics) == ("es", ("educacion",))
+    assert text_guesses(pages) == TextGuesses("es", ("educacion",), made_here.places)
+    sent = TextGuesses(language="en", topics=("salud",), places=())
+    meta = resolve_metadata([path], ExtractedText("pdf", pages, guesses=sent), [tmp_path])
+    assert (meta.language, meta.topics, meta.places) == ("en", ("salud",), ())
+    assert meta.provenance["language"] == IN
 
 
 def test_topics_need_enough_mentions() -> None:

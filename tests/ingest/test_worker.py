@@ -17,6 +17,8 @@ def test_extracts_in_a_child(sample_pdf: Path) -> None:
     outcome = worker.extract_file(sample_pdf)
     assert isinstance(outcome, ExtractedText)
     assert len(outcome.pages) == 3
+    # the costly metadata guesses ride along, made in the child
+    assert outcome.guesses is not None and outcome.guesses.language == "es"
 
 
 def _sleep_forever(path: Path, fmt: str, options=None) -> ExtractedText:
