@@ -27,7 +27,7 @@ class Config:
     workers: int | None = None  # extraction processes; None = number of cores
     extract_timeout_s: float = 120.0  # per file
     extract_memory_mb: int = 2048  # per extraction process (address space)
-    extractor: str = "pdfminer"  # PDF reader: pdfminer | auto (pdfium, pdfminer fallback) | pdfium
+    extractor: str = "auto"  # PDF reader: auto (pdfium, pdfminer fallback) | pdfminer | pdfium
     ocr: bool = False  # OCR scanned pages with tesseract (spa+eng) when it is installed
     dask_address: str = ""  # a dask.distributed scheduler to send extraction to
     language: str = "es"  # default UI language
