@@ -43,40 +43,55 @@ def signature(pages: Sequence[Page]) -> tuple[int, ...]:
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:
     """Estimated Jaccard of the two shingle sets (share of equal MinHash values)."""
-    if not a or not b:
+    if not len(a) or not len(b):
         return 0.0
-    return float(np.mean(np.asarray(a, dtype=np.uint64) == np.asarray(b, dtype=np.uint64)))
+    return _share_equal(_array(a), _array(b))
+
+
+def _share_equal(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a == b))
+
+
+def _array(sig: Sequence[int]) -> np.ndarray:
+    return np.asarray(sig, dtype=np.uint64)
 
 
 class NearDuplicateFinder:
-    """Remembers signatures and names, for each new one, the known documents it is close to."""
+    """Remembers signatures and names, for each new one, the known documents it is close to.
 
-    def __init__(self, known: Mapping[str, Sequence[int]] | None = None) -> None:
+    It holds every indexed document's signature, so it grows with the corpus: as a numpy array
+    (1 KiB a document, against 5 KiB as a tuple of Python ints) plus datasketch's band keys.
+    """
+
+    def __init__(
+        self, known: Mapping[str, Sequence[int]] | Iterable[tuple[str, Sequence[int]]] = ()
+    ) -> None:
         self._lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-        self._signatures: dict[str, tuple[int, ...]] = {}
-        for doc_id, sig in (known or {}).items():
-            self._insert(doc_id, tuple(sig))
+        self._signatures: dict[str, np.ndarray] = {}
+        for doc_id, sig in known.items() if isinstance(known, Mapping) else known:
+            self._insert(doc_id, _array(sig))
 
     def add(self, doc_id: str, sig: Sequence[int]) -> tuple[str, ...]:
         """Ids of remembered documents similar to `sig` (best first), then remember it."""
-        sig = tuple(sig)
         if len(sig) != NUM_PERM:
             return ()
-        candidates = self._lsh.query(_minhash(sig)) if self._signatures else []
-        scored = [(similarity(sig, self._signatures[c]), c) for c in candidates if c != doc_id]
+        values = _array(sig)
+        candidates = self._lsh.query(_minhash(values)) if self._signatures else []
+        scored = [(_share_equal(values, self._signatures[c]), c) for c in candidates if c != doc_id]
         similar = tuple(c for score, c in sorted(scored, reverse=True) if score >= THRESHOLD)
-        self._insert(doc_id, sig)
+        self._insert(doc_id, values)
         return similar
 
     def known_signature(self, doc_id: str) -> tuple[int, ...]:
         """The remembered signature of `doc_id`, or () (for texts taken back from the index)."""
-        return self._signatures.get(doc_id, ())
+        values = self._signatures.get(doc_id)
+        return () if values is None else tuple(int(v) for v in values)
 
-    def _insert(self, doc_id: str, sig: tuple[int, ...]) -> None:
-        if len(sig) != NUM_PERM or doc_id in self._signatures:
+    def _insert(self, doc_id: str, values: np.ndarray) -> None:
+        if len(values) != NUM_PERM or doc_id in self._signatures:
             return
-        self._signatures[doc_id] = sig
-        self._lsh.insert(doc_id, _minhash(sig))
+        self._signatures[doc_id] = values
+        self._lsh.insert(doc_id, _minhash(values))
 
 
 def _fold(text: str) -> str:
@@ -85,6 +100,5 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def _minhash(sig: Iterable[int]) -> MinHash:
-    values = np.asarray(list(sig), dtype=np.uint64)
+def _minhash(values: np.ndarray) -> MinHash:
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashvalues=values)

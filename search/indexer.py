@@ -44,6 +44,11 @@ EXCERPT_CHARS = 300  # start of a document, its passage when no page matches (ma
 # (Python objects): peak RSS of a full build was 316 -> 592 MiB at 500 -> 2,000 documents with
 # 256, and 282 -> 373 MiB with 64, at about the same speed (benchmarks/bench_ingest.py (d)).
 WRITER_LIMIT_MB = 64
+# Whoosh packs a segment's files into one compound file by default, and opening a searcher on
+# it copies each part it uses into memory (structfile.BufferFile): 34 MiB for 2,000 documents,
+# growing with the corpus, in every process that searches. Separate files are read on demand
+# (1.5 MiB to open the same index; query latency unchanged).
+COMPOUND_SEGMENTS = False
 # Whoosh writes each segment file (MAIN_<id>.seg) and TOC (_MAIN_<n>.toc) once and never
 # rewrites it (deletions go to the next TOC), so a new generation can share them with the live
 # one as hard links (tests/search/test_indexer.py checks the live files stay byte-identical).
@@ -127,13 +132,15 @@ class IndexStore:
             fields = searcher.whoosh_searcher.documents(kind=schema.DOC)
             return {f["doc_id"]: tuple(f.get("paths", ())) for f in fields}
 
-    def signatures(self) -> dict[str, tuple[int, ...]]:
-        """doc_id -> MinHash of every indexed document that has one (near duplicates)."""
+    def signatures(self) -> Iterator[tuple[str, list[int]]]:
+        """(doc_id, MinHash) of every indexed document that has one (near duplicates), one at
+        a time: the caller keeps them in its own compact form."""
         if self.live_generation() is None:
-            return {}
+            return
         with self.open_searcher() as searcher:
-            fields = searcher.whoosh_searcher.documents(kind=schema.DOC)
-            return {f["doc_id"]: tuple(f["minhash"]) for f in fields if f.get("minhash")}
+            for fields in searcher.whoosh_searcher.documents(kind=schema.DOC):
+                if fields.get("minhash"):
+                    yield fields["doc_id"], fields["minhash"]
 
     def snapshot(self) -> Snapshot:
         """What the next ingest needs of the live generation (an empty one when there is none)."""
@@ -155,10 +162,14 @@ class IndexStore:
         return _stats(index.open_dir(str(self.root / generation)), added=0, removed=0)
 
     def version(self) -> str:
-        """The live generation and its size, e.g. 'gen-000003 (2000 documentos)' (exports)."""
+        """The live generation and its size, e.g. 'gen-000003 (2000 documentos)' (exports).
+
+        Counted from the `kind` postings: loading every document's stored fields (the facet
+        table) for one number was the peak of an ingest's memory (+85 MiB at 2,000 documents).
+        """
         generation = self._require_generation()
-        with self.open_searcher() as searcher:
-            return f"{generation} ({len(searcher.table)} documentos)"
+        documents = _stats(index.open_dir(str(self.root / generation)), 0, 0).documents
+        return f"{generation} ({documents} documentos)"
 
     def _require_generation(self) -> str:
         generation = self.live_generation()
@@ -359,7 +370,7 @@ def _write_generation(
     directory: Path, add: Iterable[ExtractedDocument], remove: Iterable[str]
 ) -> UpdateStats:
     ix = index.open_dir(str(directory))
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
     catalog = Catalog(directory, writable=True)
     try:
         added = _add_documents(writer, catalog, add)

@@ -109,4 +109,4 @@ def test_a_metadata_only_update_keeps_the_versions_linked(corpus: Path, tmp_path
     assert final.title == "Inclusión financiera (versión final)"
     assert [s.id for s in final.similar] == [draft.id]
     assert [s.title for s in draft.similar] == ["Inclusión financiera (versión final)"]
-    assert store.signatures()[final.id]  # still comparable with documents of later runs
+    assert dict(store.signatures())[final.id]  # still comparable with documents of later runs
