@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from acervo.config import Config
-from acervo.ingest.models import ExtractedDocument, ExtractionFailure, ExtractOptions
+from acervo.ingest.models import ExtractedDocument, ExtractionFailure, ExtractOptions, FileStat
 from acervo.ingest.neardup import NearDuplicateFinder
 from acervo.ingest.pipeline import (
     Failed,
@@ -30,9 +30,14 @@ from acervo.report import (
     document_entries,
     failure_entry,
 )
+from acervo.search.catalog import CatalogChanges, FailedFile
 from acervo.search.indexer import IndexStore, IndexUpdateError, disk_error_message
 
 DEFAULT_PRUNE_THRESHOLD = 0.20  # share of indexed documents a run may remove without --prune
+REMEMBERED_FAILURE_NOTE = (
+    "falló igual en una ingesta anterior y no cambió (ni el archivo ni las opciones): no se "
+    "volvió a extraer; use --retry-failed para intentarlo de nuevo"
+)
 
 
 class RemovalRefused(RuntimeError):
@@ -60,6 +65,7 @@ class IngestOptions:
 
     prune: bool = False  # remove however many documents disappeared
     prune_threshold: float = DEFAULT_PRUNE_THRESHOLD
+    retry_failed: bool = False  # extract again unchanged files that failed in an earlier run
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:
@@ -92,7 +98,7 @@ def build_index(
                 (progress or print)("El esquema del índice cambió: se reconstruye el índice.")
                 known = {}
             report = RunReport(store.root, _report_options(roots, config, options))
-            return _run(roots, store, config, known, snapshot, report, progress, meter)
+            return _run(roots, store, config, known, snapshot, report, progress, meter, options)
     except OSError as exc:  # the index folder itself cannot be written (lock, report)
         live = store.live_generation()
         raise IndexUpdateError(disk_error_message(exc, store.root, live)) from exc
@@ -107,9 +113,11 @@ def _run(
     report: RunReport,
     progress: Callable[[str], None] | None,
     meter: Progress | None = None,
+    options: IngestOptions = IngestOptions(),
 ) -> IngestSummary:
     started = time.monotonic()
     summary = IngestSummary()
+    changes = CatalogChanges(roots=tuple(str(root) for root in roots))
     seen_ids: set[str] = set()
     seen_paths: set[str] = set()
     known_paths = {path for paths in known.values() for path in paths}
@@ -123,6 +131,7 @@ def _run(
             timeout_s=config.extract_timeout_s,
             memory_mb=config.extract_memory_mb,
             catalog=snapshot,
+            retry_failed=options.retry_failed,
             **extraction_settings(config, meter),
         )
         finder = NearDuplicateFinder(store.signatures())
@@ -151,6 +160,7 @@ def _run(
                 summary.unchanged += 1
                 summary.seen += len(event.paths)
                 summary.duplicates += len(event.paths) - 1
+                changes.restat.extend(_restat(event.sources, snapshot))
                 first, *copies = event.paths
                 report.add(FileEntry(first, Outcome.UNCHANGED, doc_id=event.doc_id))
                 for path in copies:
@@ -160,7 +170,10 @@ def _run(
                 seen_paths.add(event.failure.path)
                 summary.seen += 1
                 summary.failed.append(event.failure)
-                report.add(failure_entry(event.failure, event.seconds))
+                if event.stat is not None and event.attempt:
+                    changes.failures.append(FailedFile(event.stat, event.attempt, event.failure))
+                note = REMEMBERED_FAILURE_NOTE if event.remembered else ""
+                report.add(failure_entry(event.failure, event.seconds, note))
                 say(f"! {event.failure.path}: {event.failure.reason}")
 
     def removed() -> Iterator[str]:
@@ -174,7 +187,7 @@ def _run(
                 yield doc_id
 
     try:
-        store.update(documents(), removed())
+        store.update(documents(), removed(), changes=changes)
     except BaseException as exc:
         interrupted = not isinstance(exc, Exception)
         status = RunStatus.INTERRUPTED if interrupted else RunStatus.FAILED
@@ -184,6 +197,15 @@ def _run(
     summary.seconds = time.monotonic() - started
     summary.report = _close_report(report, RunStatus.COMPLETED, version=summary.index_version)
     return summary
+
+
+def _restat(sources: Iterable[FileStat], snapshot: KnownIndex) -> Iterator[FileStat]:
+    """Files of an unchanged document whose size or mtime moved (a copy, a `touch`): recorded,
+    so the next run's cheap check passes again instead of hashing them every time."""
+    for source in sources:
+        known = snapshot.file_stat(source.path)
+        if known is None or (known.size, known.mtime_ns) != (source.size, source.mtime_ns):
+            yield source
 
 
 def _close_report(report: RunReport, status: RunStatus, error: str = "", version: str = "") -> str:

@@ -118,6 +118,12 @@ def _add_ingest(sub: argparse._SubParsersAction) -> None:
         help="parte de los documentos indexados que se puede eliminar sin --prune "
         "(por defecto 0.2 = 20 %%)",
     )
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="volver a extraer los archivos que fallaron en una ingesta anterior aunque no "
+        "hayan cambiado (sin esta opción se informan de nuevo sin reintentarlos)",
+    )
     p.set_defaults(handler=_cmd_ingest)
 
 
@@ -315,6 +321,7 @@ def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     options = IngestOptions(
         prune=args.prune,
         prune_threshold=DEFAULT_PRUNE_THRESHOLD if threshold is None else threshold,
+        retry_failed=args.retry_failed,
     )
     summary = build_index(
         roots, _store(config), config, progress=progress, options=options, meter=meter

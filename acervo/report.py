@@ -92,11 +92,11 @@ def document_entries(
         yield FileEntry(path, Outcome.DUPLICATE, doc.sha256, doc.doc_id, duplicate_of=first)
 
 
-def failure_entry(failure: ExtractionFailure, seconds: float) -> FileEntry:
+def failure_entry(failure: ExtractionFailure, seconds: float, note: str = "") -> FileEntry:
     reason = {"kind": str(failure.kind), "actor": str(failure.actor), "reason": failure.reason}
     if failure.detail:
         reason["detail"] = failure.detail  # the traceback, for a developer
-    return FileEntry(failure.path, Outcome.FAILED, seconds=seconds, failure=reason)
+    return FileEntry(failure.path, Outcome.FAILED, seconds=seconds, note=note, failure=reason)
 
 
 def _jsonable(value: object) -> object:

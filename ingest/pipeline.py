@@ -7,7 +7,9 @@ particular order, and never holds more than one extracted text per running worke
 - `Unchanged(doc_id, paths)`: already in the index with exactly these paths; not extracted;
 - `Failed(failure)`: one per file that could not be read or extracted. When extraction of a
   document with several copies fails, every copy gets its own `Failed`, so each file's fate is
-  in the report.
+  in the report. A file that failed before, unchanged, with the same kind of attempt (reader,
+  OCR, limits, password, version: `attempt_key`) is not extracted again: its remembered failure
+  comes back as `Failed(..., remembered=True)` (unless `retry_failed`).
 
 Which indexed documents disappeared is left to the caller: it knows `known` and sees every
 doc_id go by. There is no final summary event, so a consumer that handles only the three event
@@ -25,7 +27,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +35,7 @@ from typing import Protocol
 
 import yaml
 
+from acervo import __version__
 from acervo.ingest.discover import SIDECAR_SUFFIXES, discover
 from acervo.ingest.metadata import folder_layer, resolve_metadata, sidecar_layer
 from acervo.ingest.models import (
@@ -67,12 +70,16 @@ class Indexed:
 class Unchanged:
     doc_id: str
     paths: tuple[str, ...]  # absolute, sorted
+    sources: tuple[FileStat, ...] = ()  # as found now (an mtime may differ from the catalog's)
 
 
 @dataclass(frozen=True)
 class Failed:
     failure: ExtractionFailure
     seconds: float = 0.0
+    stat: FileStat | None = None  # the file that failed extraction (None: it was not readable)
+    attempt: str = ""  # attempt_key of that extraction
+    remembered: bool = False  # failed the same way in an earlier run; not extracted again
 
 
 class KnownIndex(Protocol):
@@ -86,6 +93,9 @@ class KnownIndex(Protocol):
 
     def stored_text(self, doc_id: str) -> ExtractedText | None:
         """The document's pages and properties as indexed, to re-resolve metadata only."""
+
+    def failure(self, path: str, sha256: str, attempt: str) -> ExtractionFailure | None:
+        """How this content at `path` failed with this `attempt_key`, if it did."""
 
 
 IngestEvent = Indexed | Unchanged | Failed
@@ -126,6 +136,7 @@ def run_ingest(
     options: ExtractOptions | None = None,
     extract: ExtractFn | None = None,
     on_total: Callable[[int], None] | None = None,
+    retry_failed: bool = False,
 ) -> Iterator[IngestEvent]:
     """Events for every file under `roots`; `known` maps indexed doc_ids to their paths.
 
@@ -135,7 +146,8 @@ def run_ingest(
 
     `options` choose the PDF reader and OCR (each file's sidecar may add its `password:`);
     `extract` replaces the local worker pool (acervo.distributed sends files to dask);
-    `on_total(n)` is told how many files were found, before the first event (progress bars).
+    `on_total(n)` is told how many files were found, before the first event (progress bars);
+    `retry_failed` extracts again the unchanged files that failed before.
     """
     roots = tuple(Path(os.path.abspath(root)) for root in roots)
     stat_of = catalog.file_stat if catalog else None
@@ -143,32 +155,66 @@ def run_ingest(
     if on_total is not None:
         on_total(len(failures) + sum(len(group) for group in groups))
     yield from (Failed(failure) for failure in failures)
-    to_extract: dict[Path, tuple[list[SourceFile], str]] = {}
+    to_extract: dict[Path, _Pending] = {}
+    limits = (timeout_s, memory_mb)
     for group in groups:
         doc_id, paths = group[0].doc_id, _path_strings(group)
         fingerprint = metadata_fingerprint(paths, roots) if catalog else ""
         same_paths = tuple(sorted(known.get(doc_id, ()))) == paths
         if same_paths and (catalog is None or catalog.fingerprint(doc_id) == fingerprint):
-            yield Unchanged(doc_id, paths)
+            yield Unchanged(doc_id, paths, tuple(_stat(source) for source in group))
             continue
         # Known content (also after a schema change emptied `known`): no extraction needed.
         stored = catalog.stored_text(doc_id) if catalog else None
         if stored is not None:
             yield from _events_for(group, stored, roots, fingerprint, reused=True)
+            continue
+        file_options = _with_password(options or ExtractOptions(), group)
+        pending = _Pending(group, fingerprint, file_options, attempt_key(file_options, limits))
+        failed = None
+        if catalog is not None and not retry_failed:
+            failed = catalog.failure(str(group[0].path), group[0].sha256, pending.attempt)
+        if failed is not None:
+            yield from _events_for(group, failed, roots, attempt=pending.attempt, remembered=True)
         else:
-            to_extract[group[0].path] = (group, fingerprint)
+            to_extract[group[0].path] = pending
     extract = extract or functools.partial(
         extract_many, workers=workers, timeout_s=timeout_s, memory_mb=memory_mb
     )
-    options_for = _options_for(to_extract, options or ExtractOptions())
-    yield from _extract_groups(to_extract, roots, extract, options_for)
+    yield from _extract_groups(to_extract, roots, extract)
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A document to extract: its copies, metadata fingerprint, options and attempt key."""
+
+    group: list[SourceFile]
+    fingerprint: str
+    options: ExtractOptions
+    attempt: str
+
+
+def attempt_key(options: ExtractOptions, limits: tuple[float, int]) -> str:
+    """What decides an extraction's outcome besides the file: the reader and its options, the
+    password (hashed), the time and memory limits, and this version of acervo. A failure is
+    tried again only when one of them (or the file) changed."""
+    password = options.password.encode()
+    data = asdict(options) | {
+        "password": hashlib.sha256(password).hexdigest() if password else "",
+        "limits": list(limits),
+        "version": __version__,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _stat(source: SourceFile) -> FileStat:
+    return FileStat(str(source.path), source.size, source.mtime_ns, source.sha256)
 
 
 def _extract_groups(
-    to_extract: dict[Path, tuple[list[SourceFile], str]],
+    to_extract: dict[Path, _Pending],
     roots: Sequence[Path],
     extract: ExtractFn,
-    options_for: Callable[[Path], ExtractOptions],
 ) -> Iterator[IngestEvent]:
     started: dict[Path, float] = {}
 
@@ -178,26 +224,29 @@ def _extract_groups(
             started[path] = time.monotonic()
             yield path
 
+    def options_for(path: Path) -> ExtractOptions:
+        return to_extract[path].options
+
     outcomes = extract(timed(list(to_extract)), options_for=options_for)
     # closing(): if the caller stops early, the worker generator can stop its children.
     with contextlib.closing(outcomes):
         for path, outcome in outcomes:
-            group, fingerprint = to_extract.pop(path)
+            pending = to_extract.pop(path)
             seconds = time.monotonic() - started.pop(path, time.monotonic())
-            yield from _events_for(group, outcome, roots, fingerprint, seconds=seconds)
+            yield from _events_for(
+                pending.group,
+                outcome,
+                roots,
+                pending.fingerprint,
+                seconds=seconds,
+                attempt=pending.attempt,
+            )
 
 
-def _options_for(
-    to_extract: Mapping[Path, tuple[list[SourceFile], str]], base: ExtractOptions
-) -> Callable[[Path], ExtractOptions]:
-    """Each file's options: the run's, plus the password a sidecar of any copy gives."""
-
-    def options_for(path: Path) -> ExtractOptions:
-        group, _ = to_extract[path]
-        password = sidecar_password([source.path for source in group])
-        return dataclasses.replace(base, password=password) if password else base
-
-    return options_for
+def _with_password(base: ExtractOptions, group: Sequence[SourceFile]) -> ExtractOptions:
+    """The run's options, plus the password a sidecar of any copy gives."""
+    password = sidecar_password([source.path for source in group])
+    return dataclasses.replace(base, password=password) if password else base
 
 
 def sidecar_password(paths: Sequence[Path]) -> str:
@@ -268,10 +317,13 @@ def _events_for(
     *,
     seconds: float = 0.0,
     reused: bool = False,
+    attempt: str = "",
+    remembered: bool = False,
 ) -> Iterator[IngestEvent]:
     if isinstance(outcome, ExtractionFailure):
         for source in group:
-            yield Failed(dataclasses.replace(outcome, path=str(source.path)), seconds)
+            failure = dataclasses.replace(outcome, path=str(source.path))
+            yield Failed(failure, seconds, _stat(source), attempt, remembered)
         return
     try:
         doc = build_document(group, outcome, roots, fingerprint)
@@ -294,10 +346,7 @@ def build_document(
         size=first.size,
         pages=text.pages,
         metadata=resolve_metadata([source.path for source in group], text, roots),
-        sources=tuple(
-            FileStat(str(source.path), source.size, source.mtime_ns, source.sha256)
-            for source in sorted(group, key=lambda source: str(source.path))
-        ),
+        sources=tuple(_stat(source) for source in sorted(group, key=lambda s: str(s.path))),
         fingerprint=fingerprint,
         properties=text.properties,
         records=find_records(text.pages),

@@ -111,6 +111,7 @@ class _Worker:
 
     @classmethod
     def spawn(cls, memory_mb: int, siblings: Iterable[_Worker]) -> _Worker:
+        neardup.minhash_class()  # imported once here, shared by every fork
         to_child_r, to_child_w = Pipe(duplex=False)
         from_child_r, from_child_w = Pipe(duplex=False)
         pid = os.fork()

@@ -29,9 +29,15 @@ from whoosh.query import Term
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
-from acervo.ingest.models import ExtractedDocument, ExtractedText, FileStat, Page
+from acervo.ingest.models import (
+    ExtractedDocument,
+    ExtractedText,
+    ExtractionFailure,
+    FileStat,
+    Page,
+)
 from acervo.search import records, schema
-from acervo.search.catalog import Catalog
+from acervo.search.catalog import Catalog, CatalogChanges
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
 from acervo.search.lock import IndexLock
@@ -194,12 +200,18 @@ class IndexStore:
     # ---- writing -------------------------------------------------------------------------
 
     def update(
-        self, add: Iterable[ExtractedDocument], remove: Iterable[str], *, fresh: bool = False
+        self,
+        add: Iterable[ExtractedDocument],
+        remove: Iterable[str],
+        *,
+        fresh: bool = False,
+        changes: CatalogChanges | None = None,
     ) -> UpdateStats:
         """Write a new generation with `add` (re)indexed and `remove` deleted, then switch to it.
 
         `add` is consumed lazily, one document at a time; `remove` is read after every document
-        was added (the caller may compute it while `add` runs). Takes the ingest lock unless
+        was added (the caller may compute it while `add` runs), and so are `changes` for the
+        catalog (new stats of unchanged files, the run's failures). Takes the ingest lock unless
         the caller holds it already. `fresh` starts from an empty index instead of a copy of the
         live one; so does a live generation written with another schema (`schema_is_current`),
         which cannot take the new documents: the caller re-adds everything (acervo.build).
@@ -208,12 +220,16 @@ class IndexStore:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             with self.lock:
-                return self._update_locked(add, remove, fresh)
+                return self._update_locked(add, remove, fresh, changes or CatalogChanges())
         except OSError as exc:  # the root or the lock file could not be written
             raise IndexUpdateError(disk_error_message(exc, self.root, live)) from exc
 
     def _update_locked(
-        self, add: Iterable[ExtractedDocument], remove: Iterable[str], fresh: bool
+        self,
+        add: Iterable[ExtractedDocument],
+        remove: Iterable[str],
+        fresh: bool,
+        changes: CatalogChanges,
     ) -> UpdateStats:
         live = self.live_generation()
         self._delete_partial_generations(live)
@@ -221,7 +237,7 @@ class IndexStore:
         new_dir = self.root / f"gen-{self._last_generation_number() + 1:06d}"
         try:
             _start_generation(self.root / live if live and not fresh else None, new_dir)
-            stats = _write_generation(new_dir, add, remove)
+            stats = _write_generation(new_dir, add, remove, changes)
             _fsync_tree(new_dir)
             _test_pause("before-swap")
             self._switch_to(new_dir.name)
@@ -287,6 +303,9 @@ class Snapshot:
 
     def fingerprint(self, doc_id: str) -> str | None:
         return self._catalog.fingerprint(doc_id)
+
+    def failure(self, path: str, sha256: str, attempt: str) -> ExtractionFailure | None:
+        return self._catalog.failure(path, sha256, attempt)
 
     def stored_text(self, doc_id: str) -> ExtractedText | None:
         entry = self._catalog.entry(doc_id)
@@ -367,7 +386,10 @@ def _fsync_dir(directory: Path) -> None:
 
 
 def _write_generation(
-    directory: Path, add: Iterable[ExtractedDocument], remove: Iterable[str]
+    directory: Path,
+    add: Iterable[ExtractedDocument],
+    remove: Iterable[str],
+    changes: CatalogChanges,
 ) -> UpdateStats:
     ix = index.open_dir(str(directory))
     writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
@@ -379,6 +401,7 @@ def _write_generation(
             if doc_id not in added and _delete(writer, doc_id):
                 catalog.forget(doc_id)
                 removed += 1
+        catalog.apply(changes)
         writer.commit()
         catalog.commit()
     except BaseException:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,61 @@ def test_size_and_mtime_are_checked_before_the_hash(corpus: Path, store: IndexSt
     assert changed(ingest(corpus, store)) == {
         "ACNUR/2017/diagnostico-albergues-frontera.pdf": "updated"
     }
+
+
+def test_a_new_mtime_of_the_same_content_is_remembered(corpus: Path, store: IndexStore) -> None:
+    """A touched file is hashed once, not at every run: its new time goes to the catalog."""
+    path = sorted((corpus / "UNICEF").rglob("*.pdf"))[0]
+    original = path.read_bytes()
+    new_time = path.stat().st_mtime_ns + 10**9
+    os.utime(path, ns=(new_time, new_time))
+    assert ingest(corpus, store).indexed == 0  # hashed: same content
+    # Different bytes of the same size at that new time: the cheap check now trusts the
+    # catalog, so the file is not read (before, the old time was kept and it was hashed again).
+    data = bytearray(original)
+    data[-3] = ord("X") if data[-3] != ord("X") else ord("Y")
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(new_time, new_time))
+    assert ingest(corpus, store).indexed == 0
+
+
+def test_an_unchanged_failed_file_is_reported_again_without_extracting(
+    corpus: Path, store: IndexStore
+) -> None:
+    broken = corpus / "OIM" / "roto.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage without xref\n")
+    first = ingest(corpus, store)
+    assert [Path(f.path).name for f in first.failed] == ["roto.pdf"]
+    assert "note" not in entry(first, "OIM/roto.pdf")
+    again = entry(ingest(corpus, store), "OIM/roto.pdf")
+    assert (
+        again["outcome"] == "failed" and again["failure"] == entry(first, "OIM/roto.pdf")["failure"]
+    )
+    assert "--retry-failed" in again["note"] and again["seconds"] == 0
+    # Asked to retry, or with another reader (another attempt), it is extracted again.
+    assert "note" not in entry(ingest(corpus, store, retry_failed=True), "OIM/roto.pdf")
+    other_reader = build_index([corpus], store, replace(CONFIG, extractor="pdfminer"))
+    assert "note" not in entry(other_reader, "OIM/roto.pdf")
+    # Repaired, it is indexed, and no failure is remembered for it any more.
+    write_pdf(broken, "Informe reparado sobre quirquinchos.")
+    assert changed(ingest(corpus, store)) == {"OIM/roto.pdf": "added"}
+    assert not ingest(corpus, store).failed
+
+
+def test_a_catalog_written_before_failures_were_remembered_still_works(
+    corpus: Path, store: IndexStore
+) -> None:
+    """An index built by the previous version has no `failures` table in its catalog: the next
+    ingest reads it as it is (a broken file is extracted, not looked up) and adds the table."""
+    live = store.root / store.live_generation()
+    with sqlite3.connect(live / "catalog.sqlite") as db:
+        db.execute("DROP TABLE failures")
+    broken = corpus / "OIM" / "roto.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    first = ingest(corpus, store)
+    assert [Path(f.path).name for f in first.failed] == ["roto.pdf"]
+    assert "note" not in entry(first, "OIM/roto.pdf")
+    assert "--retry-failed" in entry(ingest(corpus, store), "OIM/roto.pdf")["note"]
 
 
 def test_a_changed_file_is_extracted_again(corpus: Path, store: IndexStore) -> None:

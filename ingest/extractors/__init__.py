@@ -1,8 +1,9 @@
 """Extractor registry: one module per format, chosen by `detect_format`, never by extension.
 
 Every module has the same interface: `can_handle(fmt) -> bool` and
-`extract(path, options: ExtractOptions) -> ExtractedText` (only the PDF reader uses the options:
-reader, OCR, password). Markdown is plain text to us: `.md` files are detected as `txt`.
+`extract(path, options: ExtractOptions) -> ExtractedText` (only the PDF reader uses all the
+options: reader, OCR, password; a password-protected DOCX uses the password). Markdown is plain
+text to us: `.md` files are detected as `txt`.
 `extract(path, fmt, options)` returns an ExtractedText or raises a typed IngestError; formats that
 Acervo does not read are refused here with a reason naming the format.
 """
@@ -15,13 +16,12 @@ from types import ModuleType
 from acervo.ingest.errors import (
     CorruptDocument,
     EmptyDocument,
-    EncryptedDocument,
     UnsupportedFormat,
 )
-from acervo.ingest.extractors import docx, html, odt, pdf, rtf, txt
+from acervo.ingest.extractors import docx, html, odt, office_encrypted, pdf, rtf, txt
 from acervo.ingest.models import ExtractedText, ExtractOptions
 
-EXTRACTORS: tuple[ModuleType, ...] = (pdf, docx, odt, rtf, html, txt)
+EXTRACTORS: tuple[ModuleType, ...] = (pdf, docx, office_encrypted, odt, rtf, html, txt)
 # Extensions of binary formats: a file named like one of them whose bytes are plain text is
 # not a mislabelled text file worth indexing but a damaged or substituted document.
 _BINARY_EXTENSIONS = {".pdf", ".docx", ".docm", ".doc", ".odt", ".rtf", ".xlsx", ".pptx"}
@@ -32,9 +32,6 @@ _REFUSALS: dict[str, Exception] = {
     ),
     "doc": UnsupportedFormat(
         "Documento de Word antiguo (.doc, formato binario): guárdelo como .docx o PDF."
-    ),
-    "encrypted_ooxml": EncryptedDocument(
-        "Documento de Office protegido con contraseña: guárdelo sin contraseña para indexarlo."
     ),
     "zip": CorruptDocument(
         "El archivo es un ZIP que no es un documento de Word ni ODT (o está dañado)."

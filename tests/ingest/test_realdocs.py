@@ -198,6 +198,23 @@ def test_a_sidecar_password_opens_encrypted_pdfs(tmp_path: Path) -> None:
     assert "not-this-one" not in failed["wrong.pdf"].reason + failed["wrong.pdf"].detail
 
 
+def test_a_sidecar_password_opens_a_protected_docx(tmp_path: Path) -> None:
+    """The manifest's password-protected DOCX (an OLE2 EncryptedPackage; password "tika" per
+    its note) is read with the sidecar's password, refused with a wrong one."""
+    source = REALDOCS / "hostile" / "enc-pw-docx-tika-passtika.docx"
+    for folder, password in (("right", "tika"), ("wrong", "tica")):
+        (tmp_path / folder).mkdir()
+        shutil.copyfile(source, tmp_path / folder / "protegido.docx")
+        (tmp_path / folder / "protegido.docx.meta.yaml").write_text(f"password: {password}\n")
+    right = list(run_ingest([tmp_path / "right"], {}))
+    assert [type(e) for e in right] == [Indexed]
+    assert right[0].doc.format == "docx"
+    assert "encrypted Word 2007" in right[0].doc.pages[0].text
+    (wrong,) = run_ingest([tmp_path / "wrong"], {})
+    assert isinstance(wrong, Failed) and wrong.failure.kind == FailureKind.ENCRYPTED
+    assert "no lo abre" in wrong.failure.reason and "tica" not in wrong.failure.reason
+
+
 def test_without_a_password_protected_pdfs_ask_for_one(outcomes: dict) -> None:
     for name in PASSWORDS:
         failure = outcomes[f"hostile/{name}"]
