@@ -211,6 +211,34 @@ def test_a_full_disk_leaves_the_index_as_it_was(tmp_path: Path, tiny_disk: Path)
     assert searchable_documents(index) == len(known)
 
 
+def test_a_read_only_disk_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    """A real EROFS: the index's own tmpfs remounted read-only (as a failing disk or a
+    read-only mount of a network share would be). Needs root and mount; skipped elsewhere."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)],
+                      capture_output=True, check=False).returncode != 0:  # fmt: skip
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        corpus = small_corpus(tmp_path / "corpus", "PMA")
+        index = disk / "index"
+        assert run_to_end(index, corpus).returncode == 0
+        live, known = IndexStore(index).live_generation(), IndexStore(index).known()
+        small_corpus(corpus, "UNICEF")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        refused = run_to_end(index, corpus)
+        assert refused.returncode == 4, refused.stdout + refused.stderr
+        assert "el disco es de solo lectura" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert IndexStore(index).live_generation() == live and IndexStore(index).known() == known
+        assert searchable_documents(index) == len(known)  # still searchable, read-only
+        subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+        assert run_to_end(index, corpus).returncode == 0
+        assert searchable_documents(index) > len(known)
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
+
+
 def test_an_index_path_under_a_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "archivo").write_text("no soy una carpeta")
     corpus = small_corpus(tmp_path / "corpus", "PMA")
