@@ -379,6 +379,11 @@ def _print_result(result, out: TextIO) -> None:
         )
         print(f"\n{n}. {hit.title or '(sin título)'}  [{meta}]", file=out)
         print(f"   {hit.path}", file=out)
+        for copy in hit.paths:
+            if copy != hit.path:
+                print(f"   también en: {copy}", file=out)
+        for version in hit.similar:
+            print(f"   versión similar de: {version.title or version.id} ({version.id})", file=out)
         if hit.record:  # a lessons-learned record: where it is and its facets
             r = hit.record
             links = " · ".join(f"{name} {', '.join(v)}" for name, v in (("ODS", r.sdg),

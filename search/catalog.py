@@ -112,6 +112,13 @@ class Catalog:
         row = self._db.execute(query, (path,)).fetchone()
         return FileStat(path, *row) if row else None
 
+    def paths_by_document(self) -> dict[str, tuple[str, ...]]:
+        """doc_id -> its files' paths, sorted, for every catalogued document."""
+        paths: dict[str, list[str]] = {}
+        for doc_id, path in self._db.execute("SELECT doc_id, path FROM files ORDER BY path"):
+            paths.setdefault(doc_id, []).append(path)
+        return {doc_id: tuple(found) for doc_id, found in paths.items()}
+
     def failure(self, path: str, sha256: str, attempt: str) -> ExtractionFailure | None:
         """How `path` failed last time with this content and this kind of attempt, if it did."""
         if not self._remembers_failures:

@@ -160,6 +160,7 @@ def hit_to_json(hit: SearchHit) -> dict:
             "passages": [{"page": p.page, "text": p.text, "html": p.html} for p in hit.passages],
         }
         | ({"record": record_to_json(hit.record)} if hit.record else {})
+        | ({"also_in": [p for p in hit.paths if p != hit.path]} if len(hit.paths) > 1 else {})
         | (
             {"similar": [{"id": s.id, "title": s.title} for s in hit.similar]}
             if hit.similar

@@ -180,4 +180,9 @@ def page_anchor(page: int) -> str:
 
 @bp.app_context_processor
 def template_helpers() -> dict[str, object]:
-    return {"document_url": document_url, "page_anchor": page_anchor, "PageText": PageText}
+    return {
+        "document_url": document_url,
+        "page_anchor": page_anchor,
+        "PageText": PageText,
+        "relative_path": relative_path,
+    }

@@ -125,6 +125,22 @@ def test_text_output_for_people(corpus_index):
     assert "pág. " in run.stdout
 
 
+def test_hits_name_their_copies_and_their_other_versions(corpus_index):
+    """The sample corpus holds one study in GTRM/ and R4V/ (the same bytes), and a PNUD draft
+    with its final version: the text output and the JSON say so on the hit."""
+    index, _ = corpus_index
+    run = acervo("--index", index, "search", "evaluación conjunta de necesidades")
+    assert re.search(r"también en: .*R4V/2021/evaluacion-conjunta-necesidades\.pdf", run.stdout)
+    hits = search(index, "inclusión financiera emprendimiento", "--per-page", "50")["hits"]
+    by_file = {Path(h["path"]).name: h for h in hits}
+    final = by_file["inclusion-financiera-emprendimiento.pdf"]
+    draft = by_file["inclusion-financiera-emprendimiento-borrador.pdf"]
+    assert [s["id"] for s in final["similar"]] == [draft["id"]]
+    assert [s["id"] for s in draft["similar"]] == [final["id"]]
+    joint = search(index, "evaluación conjunta de necesidades")["hits"][0]
+    assert [Path(p).parts[-3] for p in joint["also_in"]] == ["R4V"]
+
+
 @pytest.mark.parametrize(
     "query, message",
     [('"sin cerrar', "comillas"), ("autor:garcia", "Campo desconocido"), ("(salud", "paréntesis")],

@@ -87,6 +87,29 @@ def test_near_duplicates_are_listed_both_ways_and_only_when_known(
     assert "Versiones similares" not in page_html(doc_client, doc_corpus.formula.doc_id)
 
 
+def test_a_hit_names_its_copies_and_its_similar_versions(
+    doc_client: FlaskClient, doc_corpus: DocCorpus
+) -> None:
+    """On the results page: "También en" the other folders holding the same file, and
+    "Versión similar de" the other version, linked to its document page; both ways, and on a
+    hit that has neither, nothing."""
+    html = doc_client.get("/", query_string={"q": "frontera"}).get_data(as_text=True)
+    report_hit = _hit_article(html, doc_corpus.report.doc_id)
+    assert "También en: <code>copias/monitoreo.pdf</code>" in report_hit
+    assert "Versión similar de" in report_hit and "Borrador del monitoreo" in report_hit
+    draft_hit = _hit_article(html, doc_corpus.draft.doc_id)
+    assert f'href="/documento/{doc_corpus.report.doc_id}?q=frontera"' in draft_hit
+    assert "También en" not in draft_hit
+    assert str(doc_corpus.root) not in html
+    english = doc_client.get("/", query_string={"q": "frontera", "lang": "en"})
+    assert "Also in" in english.get_data(as_text=True)
+
+
+def _hit_article(html: str, doc_id: str) -> str:
+    start = html.index(f'aria-labelledby="hit-{doc_id}"')
+    return html[start : html.index("</article>", start)]
+
+
 def test_pages_with_hits_for_the_query(doc_client: FlaskClient, doc_corpus: DocCorpus) -> None:
     html = page_html(doc_client, doc_corpus.report.doc_id, "frontera")
     assert "«frontera» aparece en 3 páginas" in html
