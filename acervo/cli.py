@@ -382,8 +382,8 @@ def _print_result(result, out: TextIO) -> None:
         for copy in hit.paths:
             if copy != hit.path:
                 print(f"   también en: {copy}", file=out)
-        for version in hit.similar:
-            print(f"   versión similar de: {version.title or version.id} ({version.id})", file=out)
+        for other in hit.similar:
+            print(f"   versión similar de: {other.title or other.id} ({other.path})", file=out)
         if hit.record:  # a lessons-learned record: where it is and its facets
             r = hit.record
             links = " · ".join(f"{name} {', '.join(v)}" for name, v in (("ODS", r.sdg),

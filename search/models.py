@@ -73,6 +73,7 @@ class SimilarDoc:
 
     id: str
     title: str
+    path: str = ""  # its first source: versions often share a title, not a file name
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,7 @@ def hit_to_json(hit: SearchHit) -> dict:
         | ({"record": record_to_json(hit.record)} if hit.record else {})
         | ({"also_in": [p for p in hit.paths if p != hit.path]} if len(hit.paths) > 1 else {})
         | (
-            {"similar": [{"id": s.id, "title": s.title} for s in hit.similar]}
+            {"similar": [{"id": s.id, "title": s.title, "path": s.path} for s in hit.similar]}
             if hit.similar
             else {}
         )

@@ -206,7 +206,8 @@ class Searcher:
         similar = []
         for docnum in dict.fromkeys(n for n in docnums if n is not None):
             fields = self.whoosh_searcher.stored_fields(docnum)
-            similar.append(SimilarDoc(fields["doc_id"], fields.get("title", "")))
+            paths = fields.get("paths") or [""]
+            similar.append(SimilarDoc(fields["doc_id"], fields.get("title", ""), paths[0]))
         return replace(hit, similar=tuple(similar)) if similar else hit
 
     def _docnum(self, doc_id: str) -> int | None:
