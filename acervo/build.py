@@ -4,6 +4,7 @@ index generation. This is the one place that knows both `acervo.ingest` and `ace
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -134,10 +135,13 @@ def _run(
             retry_failed=options.retry_failed,
             **extraction_settings(config, meter),
         )
-        finder = NearDuplicateFinder(store.signatures())
+        # Built at the first document to index, not before the run starts: reading every indexed
+        # signature delayed the extraction workers of a small re-ingest (and a run with nothing
+        # to index does not need it).
+        finder = functools.cache(lambda: NearDuplicateFinder(store.signatures()))
         for event in _metered(events, meter):
             if isinstance(event, Indexed):
-                doc = _with_near_duplicates(event.doc, finder)
+                doc = _with_near_duplicates(event.doc, finder())
                 seen_ids.add(doc.doc_id)
                 seen_paths.update(doc.paths)
                 summary.indexed += 1

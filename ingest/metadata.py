@@ -177,10 +177,29 @@ def sidecar_layer(paths: Sequence[Path], roots: Sequence[Path]) -> Layer:
 def _file_sidecars(path: Path) -> Iterable[Layer]:
     names = dict.fromkeys(base + suffix for base in (path.name, path.stem)
                           for suffix in SIDECAR_SUFFIXES)  # fmt: skip
+    present = _folder_entries(path.parent)
     for name in names:
-        sidecar = path.with_name(name)
-        if sidecar.is_file():
+        if name in present and (sidecar := path.with_name(name)).is_file():
             yield _read_sidecar(sidecar)
+
+
+def _folder_entries(folder: Path) -> frozenset[str]:
+    """Names in `folder`: one stat instead of one per possible sidecar (every file of a run
+    asks, and most have none)."""
+    try:
+        mtime_ns = folder.stat().st_mtime_ns
+    except OSError:
+        return frozenset()
+    return _listing(folder, mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _listing(folder: Path, _mtime_ns: int) -> frozenset[str]:
+    # Keyed on the folder's mtime, which changes whenever a name is added, removed or renamed.
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
 
 
 def _read_sidecar(sidecar: Path) -> Layer:
@@ -202,7 +221,7 @@ def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
     folder = path.parent
     while True:
         manifest = folder / FOLDER_MANIFEST
-        if manifest.is_file():
+        if FOLDER_MANIFEST in _folder_entries(folder) and manifest.is_file():
             stat = manifest.stat()
             rows, notes = _read_manifest(manifest, stat.st_mtime_ns, stat.st_size)
             key = _manifest_key(path.relative_to(folder).as_posix())

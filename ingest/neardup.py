@@ -1,4 +1,4 @@
-"""Near duplicates: MinHash signatures of word shingles (datasketch), grouped with LSH banding.
+"""Near duplicates: MinHash signatures of word shingles, grouped with LSH banding.
 
 A draft and its final version, or a study re-published with a new cover, share most of their
 5-word shingles (Jaccard well above 0.5), while two different studies on the same topic share
@@ -9,11 +9,18 @@ Signatures are computed where the text is (the worker process); the finder lives
 process that writes the index and is seeded with the signatures the index already holds, so a
 new document is compared with every indexed one, not only with this run's.
 Translations share almost no shingles and are not linked.
+
+The MinHash is datasketch's (2.0, scheme "affine32", seed 1), computed here with numpy in a few
+lines: importing datasketch imports scipy (0.3 s and ~30 MiB in every worker) for its LSH
+parameters, which we do not use. tests/ingest/test_neardup.py checks the values are the same as
+datasketch's, so signatures stored by earlier versions stay comparable.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import struct
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
@@ -25,31 +32,50 @@ from acervo.ingest.models import Page
 NUM_PERM = 128
 SHINGLE_WORDS = 5
 SCHEME = "affine32"  # datasketch 2's default, named: stored signatures depend on it
+SEED = 1  # datasketch's default seed for its permutations
+# MurmurHash3's 32-bit finalizer (shift, multiplier, shift, multiplier, shift), as datasketch
+_FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets at or above which two texts are versions
 BANDS, ROWS = 25, 5  # LSH banding of the 128 values (see NearDuplicateFinder)
 MIN_SHINGLES = 50  # shorter texts (forms, one-line pages) would match on boilerplate alone
 _WORD = re.compile(r"\w+")
 
 
+def shingles(pages: Sequence[Page]) -> set[str]:
+    """The text's runs of SHINGLE_WORDS words, lower case and without accents."""
+    words = _WORD.findall(_fold(" ".join(p.text for p in pages)))
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
 def signature(pages: Sequence[Page]) -> tuple[int, ...]:
     """MinHash of the text's word shingles; () when the text is too short to compare."""
-    words = _WORD.findall(_fold(" ".join(p.text for p in pages)))
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - 4)}
-    if len(shingles) < MIN_SHINGLES:
+    found = shingles(pages)
+    if len(found) < MIN_SHINGLES:
         return ()
-    minhash = minhash_class()(num_perm=NUM_PERM, scheme=SCHEME)
-    minhash.update_batch([s.encode("utf-8") for s in shingles])
-    return tuple(int(v) for v in minhash.hashvalues)
+    hashes = [_sha1_hash32(s.encode("utf-8")) for s in found]
+    mixed = _fmix32(np.array(hashes, dtype=np.uint32).reshape(-1, 1))
+    a, b = _permutations()
+    return tuple(int(v) for v in (mixed * a + b).min(axis=0))  # uint32: wraps mod 2^32
+
+
+def _sha1_hash32(data: bytes) -> int:
+    return struct.unpack("<I", hashlib.sha1(data).digest()[:4])[0]
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = (np.uint32(c) for c in _FMIX32)
+    values = (values ^ (values >> s1)) * m1
+    values = (values ^ (values >> s2)) * m2
+    return values ^ (values >> s3)
 
 
 @cache
-def minhash_class() -> type:
-    """datasketch's MinHash, imported on first use: datasketch imports scipy (0.5 s), which a
-    run with nothing to extract does not need. The worker pool calls this before forking, so
-    the workers share the parent's import instead of each paying it."""
-    from datasketch import MinHash
-
-    return MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The affine permutations h -> a*h + b mod 2^32 (a odd), drawn as datasketch draws them."""
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def similarity(a: Sequence[int], b: Sequence[int]) -> float:

@@ -49,7 +49,7 @@ from acervo.ingest.models import (
     SourceFile,
 )
 from acervo.ingest.records import find_records
-from acervo.ingest.worker import Outcome, extract_many
+from acervo.ingest.worker import Outcome, WorkerPool, extract_many
 
 # Extraction backend: (paths, options_for=...) -> (path, outcome) as they finish. The local
 # worker pool (acervo.ingest.worker.extract_many) or dask (acervo.distributed).
@@ -155,8 +155,34 @@ def run_ingest(
     if on_total is not None:
         on_total(len(failures) + sum(len(group) for group in groups))
     yield from (Failed(failure) for failure in failures)
-    to_extract: dict[Path, _Pending] = {}
-    limits = (timeout_s, memory_mb)
+    # Content the index does not have will most likely be extracted: the local worker pool is
+    # forked now, so its workers get ready (~0.5 s) while the unchanged files are checked.
+    pool = WorkerPool(workers, memory_mb) if extract is None else None
+    try:
+        if pool is not None and any(group[0].doc_id not in known for group in groups):
+            pool.start()
+        to_extract: dict[Path, _Pending] = {}
+        base, limits = options or ExtractOptions(), (timeout_s, memory_mb)
+        retry = retry_failed
+        yield from _check_groups(groups, known, roots, catalog, to_extract, retry, base, limits)
+        extract = extract or functools.partial(extract_many, pool=pool, timeout_s=timeout_s)
+        yield from _extract_groups(to_extract, roots, extract)
+    finally:
+        if pool is not None:
+            pool.close()  # also when the caller stops early: no worker outlives the run
+
+
+def _check_groups(
+    groups: Iterable[list[SourceFile]],
+    known: Mapping[str, tuple[str, ...]],
+    roots: Sequence[Path],
+    catalog: KnownIndex | None,
+    to_extract: dict[Path, _Pending],
+    retry_failed: bool,
+    options: ExtractOptions,
+    limits: tuple[float, int],
+) -> Iterator[IngestEvent]:
+    """Events of the documents that need no extraction; the others go into `to_extract`."""
     for group in groups:
         doc_id, paths = group[0].doc_id, _path_strings(group)
         fingerprint = metadata_fingerprint(paths, roots) if catalog else ""
@@ -169,7 +195,7 @@ def run_ingest(
         if stored is not None:
             yield from _events_for(group, stored, roots, fingerprint, reused=True)
             continue
-        file_options = _with_password(options or ExtractOptions(), group)
+        file_options = _with_password(options, group)
         pending = _Pending(group, fingerprint, file_options, attempt_key(file_options, limits))
         failed = None
         if catalog is not None and not retry_failed:
@@ -178,10 +204,6 @@ def run_ingest(
             yield from _events_for(group, failed, roots, attempt=pending.attempt, remembered=True)
         else:
             to_extract[group[0].path] = pending
-    extract = extract or functools.partial(
-        extract_many, workers=workers, timeout_s=timeout_s, memory_mb=memory_mb
-    )
-    yield from _extract_groups(to_extract, roots, extract)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from pathlib import Path
 from acervo.ingest import extractors, neardup
 from acervo.ingest.detect import HEAD_BYTES, detect_format
 from acervo.ingest.errors import IngestError
+from acervo.ingest.language import load_language_profiles
 from acervo.ingest.metadata import text_guesses
 from acervo.ingest.models import (
     Actor,
@@ -78,14 +79,16 @@ def extract_many(
     timeout_s: float = EXTRACT_TIMEOUT_S,
     memory_mb: int = EXTRACT_MEMORY_MB,
     options_for: OptionsFor | None = None,
+    pool: WorkerPool | None = None,
 ) -> Iterator[tuple[Path, Outcome]]:
     """Extract with up to `workers` processes, yielding results as they finish.
 
     `paths` is read lazily, one path when a worker is free. `options_for(path)` gives each
-    file's options (reader, OCR, password); by default ExtractOptions().
+    file's options (reader, OCR, password); by default ExtractOptions(). A `pool` made (and
+    perhaps started) beforehand is used instead of a new one, and closed at the end.
     """
     pending = iter(paths)
-    pool = _Pool(max(1, workers or os.cpu_count() or 1), memory_mb)
+    pool = pool or WorkerPool(workers, memory_mb)
     try:
         while True:
             while pool.has_room() and (path := next(pending, None)) is not None:
@@ -111,7 +114,6 @@ class _Worker:
 
     @classmethod
     def spawn(cls, memory_mb: int, siblings: Iterable[_Worker]) -> _Worker:
-        neardup.minhash_class()  # imported once here, shared by every fork
         to_child_r, to_child_w = Pipe(duplex=False)
         from_child_r, from_child_w = Pipe(duplex=False)
         pid = os.fork()
@@ -170,14 +172,21 @@ def _ends(workers: Iterable[_Worker]) -> Iterator[Connection]:
         yield worker.recv
 
 
-class _Pool:
-    """At most `size` workers, spawned when there is work for them and replaced when lost."""
+class WorkerPool:
+    """At most `size` workers (default: the cores), spawned when there is work for them (or
+    all at once by `start`) and replaced when lost."""
 
-    def __init__(self, size: int, memory_mb: int) -> None:
-        self.size = size
+    def __init__(self, size: int | None = None, memory_mb: int = EXTRACT_MEMORY_MB) -> None:
+        self.size = max(1, size or os.cpu_count() or 1)
         self.memory_mb = memory_mb
         self.idle: list[_Worker] = []
         self.running: dict[Connection, _Worker] = {}
+
+    def start(self) -> None:
+        """Fork every worker now: each loads what extraction needs (about half a second) while
+        the caller goes on with other work, instead of when the first file is submitted."""
+        while len(self.idle) + len(self.running) < self.size:
+            self.idle.append(_Worker.spawn(self.memory_mb, [*self.idle, *self.running.values()]))
 
     @property
     def busy(self) -> bool:
@@ -229,6 +238,9 @@ def _serve(recv: Connection, send: Connection, memory_mb: int) -> None:
     _die_with_parent()
     # pdfminer logs a warning for every damaged operator; the failure report is our channel.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    # Loaded here, in every worker at once, not in the parent: a run with nothing to extract
+    # never pays for them. Before the memory limit, which is for the file's extraction.
+    load_language_profiles()
     baseline = _current_address_space_bytes()
     _limit_memory(baseline, memory_mb)
     while True:

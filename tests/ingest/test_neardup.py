@@ -26,6 +26,18 @@ OTHERS = [
 ]
 
 
+@pytest.mark.parametrize("path", [FINAL, DRAFT, *OTHERS], ids=lambda p: p.name)
+def test_signatures_are_datasketchs_minhash(path: Path) -> None:
+    """Our numpy MinHash gives datasketch's values (affine32, seed 1) for the same shingles:
+    signatures stored by versions that called datasketch stay comparable with new ones."""
+    datasketch = pytest.importorskip("datasketch")  # a test dependency: the reference
+    outcome = extract_file(path)
+    assert isinstance(outcome, ExtractedText)
+    reference = datasketch.MinHash(num_perm=neardup.NUM_PERM, scheme=neardup.SCHEME)
+    reference.update_batch([s.encode("utf-8") for s in neardup.shingles(outcome.pages)])
+    assert neardup.signature(outcome.pages) == tuple(int(v) for v in reference.hashvalues)
+
+
 def _signature(path: Path) -> tuple[int, ...]:
     outcome = extract_file(path)
     assert isinstance(outcome, ExtractedText)
@@ -90,7 +102,9 @@ def test_search_shows_versions_found_in_a_later_run(corpus: Path, tmp_path: Path
     with store.open_searcher() as searcher:
         result = searcher.search(SearchRequest(query="inclusion financiera"))
     by_id = {hit["id"]: hit for hit in result.to_json()["hits"]}
-    assert by_id[final.id]["similar"] == [{"id": draft.id, "title": draft.title}]
+    assert by_id[final.id]["similar"] == [
+        {"id": draft.id, "title": draft.title, "path": draft.paths[0]}
+    ]
     report = json.loads(Path(summary.report).read_text(encoding="utf-8"))
     entry = next(e for e in report["files"] if e["path"].endswith(DRAFT.name))
     assert entry["near_duplicates"] == [final.id]  # the run report lists the group
