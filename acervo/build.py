@@ -13,7 +13,7 @@ from pathlib import Path
 
 from acervo.config import Config
 from acervo.ingest.models import ExtractedDocument, ExtractionFailure, ExtractOptions, FileStat
-from acervo.ingest.neardup import NearDuplicateFinder
+from acervo.ingest.neardup import NearDuplicateFinder, TranslationFinder
 from acervo.ingest.pipeline import (
     Failed,
     Indexed,
@@ -138,10 +138,10 @@ def _run(
         # Built at the first document to index, not before the run starts: reading every indexed
         # signature delayed the extraction workers of a small re-ingest (and a run with nothing
         # to index does not need it).
-        finder = functools.cache(lambda: NearDuplicateFinder(store.signatures()))
+        finders = functools.cache(lambda: _finders(store))
         for event in _metered(events, meter):
             if isinstance(event, Indexed):
-                doc = _with_near_duplicates(event.doc, finder())
+                doc = _with_related(event.doc, *finders())
                 seen_ids.add(doc.doc_id)
                 seen_paths.update(doc.paths)
                 summary.indexed += 1
@@ -281,11 +281,21 @@ def _metered(events: Iterable[IngestEvent], meter: Progress | None) -> Iterator[
             meter.advance(len(event.paths) if isinstance(event, Unchanged) else 1)
 
 
-def _with_near_duplicates(doc: ExtractedDocument, finder: NearDuplicateFinder) -> ExtractedDocument:
-    """The document with the ids of indexed documents it is a version of (draft, new cover).
+def _finders(store: IndexStore) -> tuple[NearDuplicateFinder, TranslationFinder]:
+    """Finders of versions and of editions, seeded with every indexed signature."""
+    versions = NearDuplicateFinder((d, sig) for d, sig, _lang in store.signatures())
+    return versions, TranslationFinder(store.signatures("number_minhash"))
+
+
+def _with_related(
+    doc: ExtractedDocument, versions: NearDuplicateFinder, editions: TranslationFinder
+) -> ExtractedDocument:
+    """The document with the ids of indexed documents it is a version of (draft, new cover),
+    and of those that are the same study in another language.
 
     A text taken back from the index (metadata-only update) has no MinHash: the indexed one is
     kept, so the document stays comparable in later runs."""
-    signature = doc.minhash or finder.known_signature(doc.doc_id)
-    similar = finder.add(doc.doc_id, signature)
-    return replace(doc, minhash=signature, near_duplicates=similar)
+    signature = doc.minhash or versions.known_signature(doc.doc_id)
+    similar = versions.add(doc.doc_id, signature)
+    translations = editions.add(doc.doc_id, doc.number_minhash, doc.metadata.language)
+    return replace(doc, minhash=signature, near_duplicates=similar, translations=translations)

@@ -384,6 +384,8 @@ def _print_result(result, out: TextIO) -> None:
                 print(f"   también en: {copy}", file=out)
         for other in hit.similar:
             print(f"   versión similar de: {other.title or other.id} ({other.path})", file=out)
+        for other in hit.translations:
+            print(f"   otra edición ({other.language}): {other.title or other.id}", file=out)
         if hit.record:  # a lessons-learned record: where it is and its facets
             r = hit.record
             links = " · ".join(f"{name} {', '.join(v)}" for name, v in (("ODS", r.sdg),

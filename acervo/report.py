@@ -65,6 +65,7 @@ class FileEntry:
     note: str = ""
     failure: Mapping[str, str] | None = None
     near_duplicates: tuple[str, ...] = ()  # ids of indexed versions of it (ingest/neardup.py)
+    translations: tuple[str, ...] = ()  # ids of indexed editions in another language
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if v not in ("", 0, 0.0, None, {}, ())}
@@ -86,7 +87,7 @@ def document_entries(
     first, *copies = doc.paths
     yield FileEntry(
         first, outcome, doc.sha256, doc.doc_id, len(doc.pages), seconds, meta.language,
-        metadata, note=note, near_duplicates=doc.near_duplicates,
+        metadata, note=note, near_duplicates=doc.near_duplicates, translations=doc.translations,
     )  # fmt: skip
     for path in copies:
         yield FileEntry(path, Outcome.DUPLICATE, doc.sha256, doc.doc_id, duplicate_of=first)
@@ -287,8 +288,26 @@ def format_report(report: Mapping[str, Any]) -> str:
     totals = report["totals"]
     lines += [f"{label + ':':<22}{totals.get(key, 0)}" for key, label in OUTCOME_LABELS.items()]
     lines.append(f"{'Páginas indexadas:':<22}{totals.get('pages', 0)}")
+    lines += _related_lines(report.get("files", []))
     lines += _failure_lines(report.get("files", []))
     return "\n".join(lines)
+
+
+RELATED_LABELS = {
+    "near_duplicates": "Versiones similares de documentos ya indexados",
+    "translations": "Ediciones en otro idioma de documentos ya indexados",
+}
+
+
+def _related_lines(files: list[Mapping[str, Any]]) -> list[str]:
+    """The run's documents that are versions or translations of indexed ones, with their ids."""
+    lines: list[str] = []
+    for key, label in RELATED_LABELS.items():
+        related = [entry for entry in files if entry.get(key)]
+        if related:
+            lines += ["", f"{label} ({len(related)}):"]
+            lines += [f"  - {e['path']} ~ {', '.join(e[key])}" for e in related]
+    return lines
 
 
 def _failure_lines(files: list[Mapping[str, Any]]) -> list[str]:

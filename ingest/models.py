@@ -74,6 +74,7 @@ class ExtractedText:
     properties: DocProperties = field(default_factory=DocProperties)
     # MinHash of the text's word shingles (ingest/neardup.py), computed in the worker process.
     minhash: tuple[int, ...] = ()
+    number_minhash: tuple[int, ...] = ()  # MinHash of its runs of numbers (translations)
     ocr_pages: tuple[int, ...] = ()  # page numbers whose text came from OCR
     guesses: TextGuesses | None = None  # None: not made yet (a text reused from the index)
 
@@ -152,6 +153,9 @@ class ExtractedDocument:
     # version of, and the MinHash that lets later runs compare new documents with this one.
     near_duplicates: tuple[str, ...] = ()
     minhash: tuple[int, ...] = ()
+    # Translations: ids of indexed editions in another language, and the numbers' MinHash.
+    translations: tuple[str, ...] = ()
+    number_minhash: tuple[int, ...] = ()
     records: tuple[LessonRecord, ...] = ()  # lessons-learned records (ingest/records.py)
 
 

@@ -8,7 +8,12 @@ the same bytes are already one document.
 Signatures are computed where the text is (the worker process); the finder lives in the single
 process that writes the index and is seeded with the signatures the index already holds, so a
 new document is compared with every indexed one, not only with this run's.
-Translations share almost no shingles and are not linked.
+Translations share almost no word shingles, but they keep the figures, in the same order:
+`number_signature` is a MinHash of the runs of three consecutive numbers (thousands and decimal
+separators dropped, so 1.500,5 = 1,500.5), and `TranslationFinder` links documents whose number
+runs agree (estimated Jaccard >= 0.5) and whose languages differ. Unrelated studies in two
+languages share at most 0.09 of their number runs (200 generated documents; the sample corpus:
+0.08).
 
 The MinHash is datasketch's (2.0, scheme "affine32", seed 1), computed here with numpy in a few
 lines: importing datasketch imports scipy (0.3 s and ~30 MiB in every worker) for its LSH
@@ -38,7 +43,11 @@ _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 THRESHOLD = 0.5  # estimated Jaccard of shingle sets at or above which two texts are versions
 BANDS, ROWS = 25, 5  # LSH banding of the 128 values (see NearDuplicateFinder)
 MIN_SHINGLES = 50  # shorter texts (forms, one-line pages) would match on boilerplate alone
+NUMBER_RUN = 3  # numbers per shingle of the translation signature
+MIN_NUMBER_RUNS = 15  # fewer distinct runs of numbers: too little to call two texts editions
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_SEPARATORS = re.compile(r"[.,]")
 
 
 def shingles(pages: Sequence[Page]) -> set[str]:
@@ -50,8 +59,22 @@ def shingles(pages: Sequence[Page]) -> set[str]:
 def signature(pages: Sequence[Page]) -> tuple[int, ...]:
     """MinHash of the text's word shingles; () when the text is too short to compare."""
     found = shingles(pages)
-    if len(found) < MIN_SHINGLES:
-        return ()
+    return _minhash(found) if len(found) >= MIN_SHINGLES else ()
+
+
+def number_shingles(pages: Sequence[Page]) -> set[str]:
+    """Runs of NUMBER_RUN consecutive numbers of the text, written without separators."""
+    numbers = [_SEPARATORS.sub("", n) for page in pages for n in _NUMBER.findall(page.text)]
+    return {" ".join(numbers[i : i + NUMBER_RUN]) for i in range(len(numbers) - NUMBER_RUN + 1)}
+
+
+def number_signature(pages: Sequence[Page]) -> tuple[int, ...]:
+    """MinHash of the text's runs of numbers (translations keep them); () when too few."""
+    found = number_shingles(pages)
+    return _minhash(found) if len(found) >= MIN_NUMBER_RUNS else ()
+
+
+def _minhash(found: Iterable[str]) -> tuple[int, ...]:
     hashes = [_sha1_hash32(s.encode("utf-8")) for s in found]
     mixed = _fmix32(np.array(hashes, dtype=np.uint32).reshape(-1, 1))
     a, b = _permutations()
@@ -112,7 +135,7 @@ class NearDuplicateFinder:
         for doc_id, sig in known.items() if isinstance(known, Mapping) else known:
             self._insert(doc_id, _array(sig))
 
-    def add(self, doc_id: str, sig: Sequence[int]) -> tuple[str, ...]:
+    def add(self, doc_id: str, sig: Sequence[int], language: str = "") -> tuple[str, ...]:
         """Ids of remembered documents similar to `sig` (best first), then remember it."""
         if len(sig) != NUM_PERM:
             return ()
@@ -121,7 +144,7 @@ class NearDuplicateFinder:
             other
             for band, key in zip(self._bands, _band_keys(values), strict=True)
             for other in band.get(key, ())
-            if other != doc_id
+            if other != doc_id and self._accepts(other, language)
         }
         scored = [(_share_equal(values, self._signatures[c]), c) for c in candidates]
         similar = tuple(c for score, c in sorted(scored, reverse=True) if score >= THRESHOLD)
@@ -133,12 +156,36 @@ class NearDuplicateFinder:
         values = self._signatures.get(doc_id)
         return () if values is None else tuple(int(v) for v in values)
 
+    def _accepts(self, candidate: str, language: str) -> bool:
+        del candidate, language  # every version counts, whatever its language
+        return True
+
     def _insert(self, doc_id: str, values: np.ndarray) -> None:
         if len(values) != NUM_PERM or doc_id in self._signatures:
             return
         self._signatures[doc_id] = values
         for band, key in zip(self._bands, _band_keys(values), strict=True):
             band.setdefault(key, []).append(doc_id)
+
+
+class TranslationFinder(NearDuplicateFinder):
+    """Documents whose numbers agree (see `number_signature`) in another language: editions of
+    one study. Both languages must be known; a document is remembered with its language."""
+
+    def __init__(self, known: Iterable[tuple[str, Sequence[int], str]] = ()) -> None:
+        known = list(known)
+        self._languages = {doc_id: language for doc_id, _sig, language in known}
+        super().__init__((doc_id, sig) for doc_id, sig, _language in known)
+
+    def add(self, doc_id: str, sig: Sequence[int], language: str = "") -> tuple[str, ...]:
+        if not language:
+            return ()  # an edition of what? (the language was not detected)
+        self._languages.setdefault(doc_id, language)
+        return super().add(doc_id, sig, language)
+
+    def _accepts(self, candidate: str, language: str) -> bool:
+        other = self._languages.get(candidate, "")
+        return bool(other) and other != language
 
 
 def _band_keys(values: np.ndarray) -> list[bytes]:

@@ -373,6 +373,7 @@ def build_document(
         properties=text.properties,
         records=find_records(text.pages),
         minhash=text.minhash,
+        number_minhash=text.number_minhash,
     )
 
 

@@ -275,7 +275,10 @@ def detect_and_extract(path: Path, options: ExtractOptions) -> ExtractedText:
         head = handle.read(HEAD_BYTES)
     text = extractors.extract(path, detect_format(path, head), options)
     return dataclasses.replace(
-        text, minhash=neardup.signature(text.pages), guesses=text_guesses(text.pages)
+        text,
+        minhash=neardup.signature(text.pages),
+        number_minhash=neardup.number_signature(text.pages),
+        guesses=text_guesses(text.pages),
     )
 
 

@@ -29,6 +29,7 @@ from whoosh.query import Term
 from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.writing import IndexWriter
 
+from acervo.ingest import neardup
 from acervo.ingest.models import (
     ExtractedDocument,
     ExtractedText,
@@ -148,15 +149,16 @@ class IndexStore:
             fields = searcher.whoosh_searcher.documents(kind=schema.DOC)
             return {f["doc_id"]: tuple(f.get("paths", ())) for f in fields}
 
-    def signatures(self) -> Iterator[tuple[str, list[int]]]:
-        """(doc_id, MinHash) of every indexed document that has one (near duplicates), one at
-        a time: the caller keeps them in its own compact form."""
+    def signatures(self, field: str = "minhash") -> Iterator[tuple[str, list[int], str]]:
+        """(doc_id, MinHash, language) of every indexed document that has one, one at a time
+        (the caller keeps them in its own compact form): `minhash` of the words (versions) or
+        `number_minhash` of the numbers (translations)."""
         if self.live_generation() is None:
             return
         with self.open_searcher() as searcher:
             for fields in searcher.whoosh_searcher.documents(kind=schema.DOC):
-                if fields.get("minhash"):
-                    yield fields["doc_id"], fields["minhash"]
+                if fields.get(field):
+                    yield fields["doc_id"], fields[field], fields.get("language", "")
 
     def snapshot(self) -> Snapshot:
         """What the next ingest needs of the live generation (an empty one when there is none)."""
@@ -328,7 +330,10 @@ class Snapshot:
         # The near-duplicate signature was computed from the same text: keep it.
         record = self._searcher.document(doc_id=doc_id, kind=schema.DOC) or {}
         minhash = tuple(record.get("minhash", ()))
-        return ExtractedText(entry.format, pages, entry.properties, minhash=minhash)
+        numbers = tuple(record.get("number_minhash", ())) or neardup.number_signature(pages)
+        return ExtractedText(
+            entry.format, pages, entry.properties, minhash=minhash, number_minhash=numbers
+        )
 
 
 def _field_types(fields: WhooshSchema) -> dict[str, str]:
@@ -477,9 +482,11 @@ def doc_record(doc: ExtractedDocument) -> dict:
         "size": doc.size,
         "provenance": {name: str(source) for name, source in meta.provenance.items()},
         "minhash": list(doc.minhash),
+        "number_minhash": list(doc.number_minhash),
     }
     facets = {
         "near_duplicates": ",".join(doc.near_duplicates),
+        "translations": ",".join(doc.translations),
         "agency": ",".join(meta.agencies),
         "topic": ",".join(meta.topics),
         "year": meta.year,

@@ -65,6 +65,8 @@ class SearchHit:
     record: RecordInfo | None = None  # set on the hits of a records search (id is the doc's)
     # Near duplicates: other versions of this study (a draft, a new cover): "versión similar de…"
     similar: tuple[SimilarDoc, ...] = ()
+    # The same study in another language (its numbers agree): "otra edición (inglés)…"
+    translations: tuple[SimilarDoc, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ class SimilarDoc:
     id: str
     title: str
     path: str = ""  # its first source: versions often share a title, not a file name
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,16 @@ def hit_to_json(hit: SearchHit) -> dict:
         | (
             {"similar": [{"id": s.id, "title": s.title, "path": s.path} for s in hit.similar]}
             if hit.similar
+            else {}
+        )
+        | (
+            {
+                "translations": [
+                    {"id": t.id, "title": t.title, "path": t.path, "language": t.language}
+                    for t in hit.translations
+                ]
+            }  # fmt: skip
+            if hit.translations
             else {}
         )
     )

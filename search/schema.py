@@ -73,4 +73,6 @@ def build_schema() -> Schema:
         # indexed so the searcher also finds the later versions that name a document.
         near_duplicates=KEYWORD(commas=True, lowercase=False, stored=True),
         minhash=STORED,  # the document's MinHash, so later runs compare new files with it
+        translations=KEYWORD(commas=True, lowercase=False, stored=True),  # editions, other language
+        number_minhash=STORED,  # MinHash of its runs of numbers (ingest/neardup.py)
     )

@@ -8,7 +8,7 @@ hits shown only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -146,9 +146,7 @@ class Searcher:
         if docnum is None:
             return None
         fields = self.whoosh_searcher.stored_fields(docnum)
-        return self._with_similar(
-            _hit(fields, score=0.0, passages=()), fields.get("near_duplicates", "")
-        )
+        return self._with_related(_hit(fields, score=0.0, passages=()), fields)
 
     def _rank(self, req: SearchRequest) -> _Ranked:
         parsed = parse_query(req.query, expand=req.expand)
@@ -190,25 +188,36 @@ class Searcher:
             per_doc=per_doc,
         )
         return [
-            self._with_similar(
-                _hit(fields, ranked.scores.get(row.docnum, 0.0), found[fields["doc_id"]]),
-                fields.get("near_duplicates", ""),
+            self._with_related(
+                _hit(fields, ranked.scores.get(row.docnum, 0.0), found[fields["doc_id"]]), fields
             )
             for row, fields in zip(rows, stored, strict=True)
         ]
 
-    def _with_similar(self, hit: SearchHit, earlier: str) -> SearchHit:
-        """The hit with its near duplicates: the versions its doc record names (indexed before
-        it) and the later ones that name it (found through the indexed field)."""
-        later = And([Term("kind", schema.DOC), Term("near_duplicates", hit.id)])
-        docnums = [self._docnum(i) for i in facets.split_codes(earlier or "")]
+    def _with_related(self, hit: SearchHit, fields: Mapping) -> SearchHit:
+        """The hit with its near duplicates (other versions) and its translations (editions in
+        another language)."""
+        similar = self._related(hit.id, "near_duplicates", fields)
+        translations = self._related(hit.id, "translations", fields)
+        if not (similar or translations):
+            return hit
+        return replace(hit, similar=similar, translations=translations)
+
+    def _related(self, doc_id: str, field: str, fields: Mapping) -> tuple[SimilarDoc, ...]:
+        """The documents the doc record names in `field` (indexed before it) and the later ones
+        that name it (found through the indexed field)."""
+        if field not in self.whoosh_searcher.schema:  # an index from before that field
+            return ()
+        later = And([Term("kind", schema.DOC), Term(field, doc_id)])
+        docnums = [self._docnum(i) for i in facets.split_codes(fields.get(field) or "")]
         docnums += list(self.whoosh_searcher.docs_for_query(later))
-        similar = []
+        related = []
         for docnum in dict.fromkeys(n for n in docnums if n is not None):
-            fields = self.whoosh_searcher.stored_fields(docnum)
-            paths = fields.get("paths") or [""]
-            similar.append(SimilarDoc(fields["doc_id"], fields.get("title", ""), paths[0]))
-        return replace(hit, similar=tuple(similar)) if similar else hit
+            other = self.whoosh_searcher.stored_fields(docnum)
+            path = (other.get("paths") or [""])[0]
+            title, language = other.get("title", ""), other.get("language", "")
+            related.append(SimilarDoc(other["doc_id"], title, path, language))
+        return tuple(related)
 
     def _docnum(self, doc_id: str) -> int | None:
         query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
