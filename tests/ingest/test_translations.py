@@ -61,6 +61,10 @@ def editions(tmp_path_factory) -> tuple[IndexStore, dict[str, str], str]:
     # The English edition arrives in a later run, with an unrelated English study.
     write_pdf(root / "ACNUR" / "2022" / "monitoring.pdf", _english(figures), "Monitoring 2022")
     write_pdf(root / "ACNUR" / "2022" / "other.pdf", _english(_rows(seed=8)), "Other study")
+    # A Spanish summary with the same figures in other sentences: same language, not an edition.
+    summary = [page.replace("se registraron", "vivían").replace("hogares", "familias")
+               for page in _spanish(figures)]  # fmt: skip
+    write_pdf(root / "ACNUR" / "2022" / "resumen.pdf", summary, "Resumen del monitoreo")
     second = build_index([root], store, Config(workers=2))
     ids = {Path(p).name: doc_id for doc_id, paths in store.known().items() for p in paths}
     return store, ids, second.report
@@ -78,9 +82,16 @@ def test_an_edition_in_another_language_is_linked_both_ways(editions) -> None:
         spanish = searcher.document(ids["monitoreo.pdf"])
         english = searcher.document(ids["monitoring.pdf"])
         other = searcher.document(ids["other.pdf"])
+        summary = searcher.document(ids["resumen.pdf"])
     assert (spanish.language, english.language) == ("es", "en")
     assert [(t.id, t.language) for t in spanish.translations] == [(english.id, "en")]
-    assert [(t.id, t.language) for t in english.translations] == [(spanish.id, "es")]
+    # The Spanish summary has the same figures: an edition of the English text too, but never
+    # of the Spanish study (same language).
+    assert [(t.id, t.language) for t in summary.translations] == [(english.id, "en")]
+    assert {(t.id, t.language) for t in english.translations} == {
+        (spanish.id, "es"),
+        (summary.id, "es"),
+    }
     assert other.translations == () and other.similar == ()
     assert english.similar == ()  # an edition is not a version (their words differ)
 
@@ -91,11 +102,11 @@ def test_the_hit_json_and_the_run_report_name_the_edition(editions) -> None:
         result = searcher.search(SearchRequest(query="Venezuelan households"))
     hits = {hit.id: hit_to_json(hit) for hit in result.hits}
     english = hits[ids["monitoring.pdf"]]
-    assert english["translations"] == [
-        {"id": ids["monitoreo.pdf"], "title": "Monitoreo 2022", "language": "es",
-         "path": str(next(p for p in store.known()[ids["monitoreo.pdf"]]))}
-    ]  # fmt: skip
+    assert {"id": ids["monitoreo.pdf"], "title": "Monitoreo 2022", "language": "es",
+            "path": store.known()[ids["monitoreo.pdf"]][0]} in english["translations"]  # fmt: skip
     assert "translations" not in hits[ids["other.pdf"]]
     summary = format_report(load_report(Path(report_path)))
-    assert "Ediciones en otro idioma de documentos ya indexados (1):" in summary
-    assert f"monitoring.pdf ~ {ids['monitoreo.pdf']}" in summary
+    # this run added the English edition and the Spanish summary: both name earlier editions
+    assert "Ediciones en otro idioma de documentos ya indexados (2):" in summary
+    listed = next(line for line in summary.splitlines() if "monitoring.pdf ~ " in line)
+    assert ids["monitoreo.pdf"] in listed
