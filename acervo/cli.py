@@ -486,6 +486,7 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
             "INDEX_DIR": config.index_dir,
             "LANGUAGE": config.language,
             "CORPUS_DIRS": config.corpus_dirs,  # document pages show paths relative to these
+            "SESSION_COOKIE_SECURE": config.secure_cookies,
         }
     )
     print(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)

@@ -31,6 +31,9 @@ class Config:
     ocr: bool = False  # OCR scanned pages with tesseract (spa+eng) when it is installed
     dask_address: str = ""  # a dask.distributed scheduler to send extraction to
     language: str = "es"  # default UI language
+    # Cookies (session, language) carry the Secure flag: set it when users reach the server
+    # over HTTPS (a proxy in front of waitress); over plain HTTP browsers would drop them.
+    secure_cookies: bool = False
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the non-None values applied (CLI flags)."""
@@ -50,6 +53,7 @@ _ENV = {
     "ACERVO_OCR": "ocr",
     "ACERVO_DASK": "dask_address",
     "ACERVO_LANGUAGE": "language",
+    "ACERVO_SECURE_COOKIES": "secure_cookies",
 }
 
 
@@ -65,7 +69,7 @@ def _coerce(name: str, raw: object) -> object:
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)
-        if name == "ocr":
+        if name in ("ocr", "secure_cookies"):
             return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "si")
         return str(raw)
     except (TypeError, ValueError) as exc:

@@ -10,7 +10,16 @@ from flask import Flask, Response
 from acervo.search.indexer import IndexStore
 from acervo.web import basket, document, exports, i18n, views
 
-DEFAULTS: dict[str, object] = {"INDEX_DIR": Path("index"), "LANGUAGE": "es"}
+DEFAULTS: dict[str, object] = {
+    "INDEX_DIR": Path("index"),
+    "LANGUAGE": "es",
+    # Flask defines both keys (None and False), so they are set here, before the caller's
+    # config, not with setdefault. Lax: the cookie is not sent with another site's POST.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # True behind HTTPS (acervo.toml `secure_cookies`): browsers then never send the cookies
+    # over plain HTTP. False by default, or a plain-HTTP server could never keep a session.
+    "SESSION_COOKIE_SECURE": False,
+}
 
 # No inline script or style anywhere: templates link /static files only.
 SECURITY_HEADERS: dict[str, str] = {
@@ -23,7 +32,8 @@ SECURITY_HEADERS: dict[str, str] = {
 
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the web app. Keys: INDEX_DIR (Path), LANGUAGE ("es" | "en"), TESTING,
-    CORPUS_DIRS (paths shown relative to them), SECRET_KEY (else kept in INDEX_DIR/secret_key).
+    CORPUS_DIRS (paths shown relative to them), SECRET_KEY (else kept in INDEX_DIR/secret_key),
+    SESSION_COOKIE_SECURE (cookies only over HTTPS).
     """
     app = Flask("acervo.web")
     app.config.from_mapping(DEFAULTS)

@@ -30,6 +30,7 @@ from werkzeug.exceptions import BadRequest
 
 from acervo.search import document
 from acervo.search.indexer import IndexStore
+from acervo.web import params
 
 bp = Blueprint("basket", __name__)
 log = logging.getLogger(__name__)
@@ -102,8 +103,8 @@ def _posted_doc_id() -> str:
 
 def _back(doc_id: str = "") -> Response:
     """Back where the form was (a local path only: no open redirect), at the hit's anchor."""
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
+    target = params.local_target(request.form.get("next", ""))
+    if target is None:
         target = url_for("basket.basket_page")
     anchor = f"#hit-{doc_id}" if doc_id and "#" not in target else ""
     return redirect(target + anchor, code=303)
@@ -179,10 +180,10 @@ def csrf_error(exc: CsrfError) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    """A stable secret key for the session cookie, cookie flags, and the template helpers."""
+    """A stable secret key for the session cookie, and the template helpers (the cookie's
+    SameSite and Secure flags are app settings: acervo.web.app.DEFAULTS)."""
     if not app.secret_key:
         app.secret_key = _secret_key(Path(app.config["INDEX_DIR"]))
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals.update(
         csrf_token=csrf_token,
         basket_contains=contains,

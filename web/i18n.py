@@ -105,7 +105,12 @@ def remember_language(response: Response) -> Response:
     asked = request.args.get("lang", "")
     if asked in LANGUAGES and request.cookies.get(COOKIE_NAME) != asked:
         response.set_cookie(
-            COOKIE_NAME, asked, max_age=COOKIE_MAX_AGE_S, httponly=True, samesite="Lax"
+            COOKIE_NAME,
+            asked,
+            max_age=COOKIE_MAX_AGE_S,
+            httponly=True,
+            samesite="Lax",
+            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
         )
     return response
 

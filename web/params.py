@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
 
@@ -36,6 +37,26 @@ SORT_NAMES: dict[str, str] = {sort: name for name, sort in SORT_PARAMS.items()}
 FACET_SEARCH_PREFIX = "buscar_"
 
 Args = MultiDict[str, str]
+# Browsers drop tab, CR and LF inside URLs ("/\t/evil.example" becomes "//evil.example") and
+# read a backslash as a slash: a redirect target with any of them is not taken at its word.
+_UNSAFE_IN_TARGET = frozenset(chr(c) for c in (*range(0x20), 0x7F)) | {"\\"}
+
+
+def local_target(value: str) -> str | None:
+    """`value` when it is a path on this site ("/seleccion?x=1#a"), else None.
+
+    Parsed, not matched by prefix: no scheme, no host, an absolute path that does not start
+    with "//", and no character a browser would drop or reinterpret (controls, backslash).
+    """
+    if not value or any(ch in _UNSAFE_IN_TARGET for ch in value):
+        return None
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 host
+        return None
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return None if parts.path.startswith("//") else value
 
 
 def parse_request(args: Args) -> SearchRequest:
