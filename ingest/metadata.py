@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import os
 import re
 import unicodedata
@@ -28,10 +27,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
-import yaml
-
 from acervo import vocab
-from acervo.ingest.discover import FOLDER_MANIFEST, SIDECAR_SUFFIXES
+from acervo.ingest.discover import FOLDER_MANIFEST
 from acervo.ingest.language import detect_language
 from acervo.ingest.models import (
     DocProperties,
@@ -42,6 +39,12 @@ from acervo.ingest.models import (
     TextGuesses,
 )
 from acervo.ingest.places import infer_places
+from acervo.ingest.sidecars import (
+    SidecarFile,
+    canonical_key,
+    file_sidecars,
+    folder_entries,
+)
 
 FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type", "places")
 YEAR_MIN, YEAR_MAX = 1990, 2100
@@ -63,17 +66,6 @@ MAX_INFERRED_TOPICS = 3
 LANGUAGE_SAMPLE_PAGES = 10
 LANGUAGE_CHARS_PER_PAGE = 1000
 
-# Sidecar keys in English or Spanish, folded; None means "known and deliberately ignored".
-KEY_ALIASES: Mapping[str, str | None] = {
-    "title": "title", "titulo": "title",
-    "agencies": "agencies", "agency": "agencies", "agencias": "agencies", "agencia": "agencies",
-    "topics": "topics", "topic": "topics", "temas": "topics", "tema": "topics",
-    "year": "year", "anio": "year", "ano": "year",
-    "language": "language", "lang": "language", "idioma": "language",
-    "doc type": "doc_type", "type": "doc_type", "tipo": "doc_type", "tipo documento": "doc_type",
-    "places": "places", "place": "places", "lugares": "places", "lugar": "places",
-    "password": None, "contrasena": None, "file": None, "archivo": None,
-}  # fmt: skip
 LANGUAGE_NAMES: Mapping[str, str] = {
     "espanol": "es", "castellano": "es", "spanish": "es",
     "ingles": "en", "english": "en",
@@ -175,44 +167,14 @@ def sidecar_layer(paths: Sequence[Path], roots: Sequence[Path]) -> Layer:
 
 
 def _file_sidecars(path: Path) -> Iterable[Layer]:
-    names = dict.fromkeys(base + suffix for base in (path.name, path.stem)
-                          for suffix in SIDECAR_SUFFIXES)  # fmt: skip
-    present = _folder_entries(path.parent)
-    for name in names:
-        if name in present and (sidecar := path.with_name(name)).is_file():
-            yield _read_sidecar(sidecar)
+    for sidecar in file_sidecars(path):
+        yield _sidecar_record(sidecar)
 
 
-def _folder_entries(folder: Path) -> frozenset[str]:
-    """Names in `folder`: one stat instead of one per possible sidecar (every file of a run
-    asks, and most have none)."""
-    try:
-        mtime_ns = folder.stat().st_mtime_ns
-    except OSError:
-        return frozenset()
-    return _listing(folder, mtime_ns)
-
-
-@lru_cache(maxsize=4096)
-def _listing(folder: Path, _mtime_ns: int) -> frozenset[str]:
-    # Keyed on the folder's mtime, which changes whenever a name is added, removed or renamed.
-    try:
-        return frozenset(os.listdir(folder))
-    except OSError:
-        return frozenset()
-
-
-def _read_sidecar(sidecar: Path) -> Layer:
-    try:
-        text = sidecar.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if sidecar.suffix == ".json" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as err:
-        return _note_only(f"{sidecar}: no se pudo leer ({_first_line(err)}); se ignora.")
-    if data is None:
-        return Layer(Provenance.SIDECAR)
-    if not isinstance(data, Mapping):
-        return _note_only(f"{sidecar}: se esperaba un diccionario de campos; se ignora.")
-    return parse_record(data, where=str(sidecar))
+def _sidecar_record(sidecar: SidecarFile) -> Layer:
+    if sidecar.error:
+        return _note_only(f"{sidecar.path}: {sidecar.error}; se ignora.")
+    return parse_record(sidecar.data, where=str(sidecar.path))
 
 
 def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
@@ -221,7 +183,7 @@ def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
     folder = path.parent
     while True:
         manifest = folder / FOLDER_MANIFEST
-        if FOLDER_MANIFEST in _folder_entries(folder) and manifest.is_file():
+        if FOLDER_MANIFEST in folder_entries(folder) and manifest.is_file():
             stat = manifest.stat()
             rows, notes = _read_manifest(manifest, stat.st_mtime_ns, stat.st_size)
             key = _manifest_key(path.relative_to(folder).as_posix())
@@ -280,10 +242,10 @@ def parse_record(record: Mapping[object, object], where: str) -> Layer:
     values: dict[str, object] = {}
     notes: list[str] = []
     for raw_key, raw_value in record.items():
-        key = KEY_ALIASES.get(vocab.fold(str(raw_key)), "")
-        if key == "":
+        key = canonical_key(raw_key)
+        if key is None:
             notes.append(f"{where}: campo desconocido «{raw_key}», se ignora.")
-        elif key is not None and not _is_blank(raw_value) and key not in values:
+        elif key in FIELDS and not _is_blank(raw_value) and key not in values:
             value = _parse_value(key, raw_value, where, notes)
             if value not in (None, "", ()):
                 values[key] = value

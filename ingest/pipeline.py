@@ -33,10 +33,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-import yaml
-
 from acervo import __version__
-from acervo.ingest.discover import SIDECAR_SUFFIXES, discover
+from acervo.ingest.discover import discover
 from acervo.ingest.metadata import folder_layer, resolve_metadata, sidecar_layer
 from acervo.ingest.models import (
     Actor,
@@ -49,6 +47,7 @@ from acervo.ingest.models import (
     SourceFile,
 )
 from acervo.ingest.records import find_records
+from acervo.ingest.sidecars import sidecar_password
 from acervo.ingest.worker import Outcome, WorkerPool, extract_many
 
 # Extraction backend: (paths, options_for=...) -> (path, outcome) as they finish. The local
@@ -269,26 +268,6 @@ def _with_password(base: ExtractOptions, group: Sequence[SourceFile]) -> Extract
     """The run's options, plus the password a sidecar of any copy gives."""
     password = sidecar_password([source.path for source in group])
     return dataclasses.replace(base, password=password) if password else base
-
-
-def sidecar_password(paths: Sequence[Path]) -> str:
-    """The `password:` (or `contraseña:`) of the first per-file YAML/JSON sidecar that has one.
-
-    The metadata module ignores the key; it only travels to the extractor, never to a log.
-    """
-    for path in paths:
-        for suffix in SIDECAR_SUFFIXES:
-            sidecar = path.with_name(path.name + suffix)
-            try:
-                text = sidecar.read_text(encoding="utf-8-sig")
-                data = json.loads(text) if suffix.endswith("json") else yaml.safe_load(text)
-            except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
-                continue  # missing or unreadable: the metadata module reports bad sidecars
-            if isinstance(data, Mapping):
-                for key in ("password", "contraseña", "contrasena"):
-                    if data.get(key) not in (None, ""):
-                        return str(data[key])
-    return ""
 
 
 @cache

@@ -215,6 +215,20 @@ def test_a_sidecar_password_opens_a_protected_docx(tmp_path: Path) -> None:
     assert "no lo abre" in wrong.failure.reason and "tica" not in wrong.failure.reason
 
 
+@pytest.mark.parametrize("sidecar", ["protegido.docx.meta.yaml", "protegido.meta.yaml"])
+def test_the_password_sidecar_follows_the_metadata_rule(tmp_path: Path, sidecar: str) -> None:
+    """One rule for every sidecar key: `<stem>.meta.yaml` gives the password as it gives the
+    title (it was silently ignored for the password)."""
+    shutil.copyfile(
+        REALDOCS / "hostile" / "enc-pw-docx-tika-passtika.docx", tmp_path / "protegido.docx"
+    )
+    (tmp_path / sidecar).write_text("title: Documento protegido\ncontraseña: tika\n")
+    (event,) = run_ingest([tmp_path], {})
+    assert isinstance(event, Indexed), event
+    assert event.doc.metadata.title == "Documento protegido"
+    assert "encrypted Word 2007" in event.doc.pages[0].text
+
+
 def test_without_a_password_protected_pdfs_ask_for_one(outcomes: dict) -> None:
     for name in PASSWORDS:
         failure = outcomes[f"hostile/{name}"]
