@@ -7,11 +7,11 @@ by `params.parse_request`; views only pick the output format.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -25,8 +25,10 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext
 
 from acervo.search import document, export
+from acervo.search.catalog import Catalog
 from acervo.search.errors import IndexMissing, SearchError
 from acervo.search.indexer import CURRENT_FILE, IndexStore
 from acervo.search.models import (
@@ -37,7 +39,7 @@ from acervo.search.models import (
     SearchResult,
     hit_to_json,
 )
-from acervo.web import exports, params
+from acervo.web import exports, original, params
 from acervo.web import search_page as page_parts
 
 bp = Blueprint("acervo", __name__)
@@ -50,9 +52,9 @@ FILE_MIMETYPES: dict[str, str] = {
     ".doc": "application/msword",
     ".odt": "application/vnd.oasis.opendocument.text",
     ".rtf": "application/rtf",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".txt": "text/plain",
 }
 PAGE_LINKS_AROUND = 2  # page numbers shown on each side of the current page
 
@@ -166,27 +168,50 @@ def _json_chunks(req: SearchRequest, total: int, hits: Iterator[SearchHit]) -> I
 
 
 @bp.get("/documento/<doc_id>/archivo")
-def document_file(doc_id: str) -> Response:
-    """The original file of an indexed document; its path comes from the index only."""
+def document_file(doc_id: str) -> Response | tuple[str, int]:
+    """The original file of an indexed document; its path comes from the index only, and it is
+    served only while it is the file that was indexed (web/original.py)."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
     with _store().open_searcher() as searcher:
         info = document.document_info(searcher, doc_id)
-    path = _existing_file(info.hit.paths or (info.hit.path,)) if info else None
-    if info is None or path is None:
+    if info is None:
         abort(404)
+    with _live_catalog() as catalog:
+        found = original.open_original(
+            info.hit.paths or (info.hit.path,), info.size, info.sha256, catalog.file_stat
+        )
+    if found is None:
+        return _original_gone()
     # the format ingestion found from the content (magic bytes), not the file's name
-    kind = f".{info.format}" if info.format else path.suffix.lower()
+    kind = f".{info.format}" if info.format else os.path.splitext(found.name)[1].lower()
     mimetype = FILE_MIMETYPES.get(kind, "application/octet-stream")
     # Only PDFs open in the browser (at #page=N); HTML and the rest are downloaded, never
     # rendered on our origin.
-    return send_file(
-        path, mimetype=mimetype, as_attachment=mimetype != PDF_MIMETYPE, download_name=path.name
+    response = send_file(
+        found.handle,
+        mimetype=mimetype,
+        as_attachment=mimetype != PDF_MIMETYPE,
+        download_name=found.name,
     )
+    # Exactly the type: werkzeug appends "charset=utf-8" to text types, but an original text
+    # file is sent as it is on disk, in whatever encoding it has.
+    response.headers["Content-Type"] = mimetype
+    return response
 
 
-def _existing_file(paths: tuple[str, ...]) -> Path | None:
-    return next((Path(p) for p in paths if p and Path(p).is_file()), None)
+def _live_catalog() -> Catalog:
+    generation = _store().live_generation()
+    return Catalog(_store().root / generation if generation else None)
+
+
+def _original_gone() -> tuple[str, int]:
+    text = gettext(
+        "El archivo original ya no es el que se indexó: se cambió, se movió o se reemplazó "
+        "por un enlace. La próxima ingesta actualizará el documento; avise al administrador."
+    )
+    title = gettext("Archivo original no disponible")
+    return render_template("not_found.html", title=title, text=text), 404
 
 
 @bp.app_errorhandler(IndexMissing)
