@@ -260,7 +260,7 @@ def extraction_settings(config: Config, meter: Progress | None = None) -> dict:
         "on_total": meter.start if meter else None,
     }
     if config.dask_address:
-        from acervo.distributed import dask_extractor
+        from acervo.ingest.distributed import dask_extractor
 
         settings["extract"] = dask_extractor(
             config.dask_address,

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from acervo.ingest.models import EXTRACT_MEMORY_MB, EXTRACT_TIMEOUT_S
+
 CONFIG_FILE = "acervo.toml"
 
 
@@ -25,8 +27,8 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int | None = None  # extraction processes; None = number of cores
-    extract_timeout_s: float = 120.0  # per file
-    extract_memory_mb: int = 2048  # per extraction process (address space)
+    extract_timeout_s: float = EXTRACT_TIMEOUT_S  # per file
+    extract_memory_mb: int = EXTRACT_MEMORY_MB  # per extraction process (address space)
     extractor: str = "auto"  # PDF reader: auto (pdfium, pdfminer fallback) | pdfminer | pdfium
     ocr: bool = False  # OCR scanned pages with tesseract (spa+eng) when it is installed
     dask_address: str = ""  # a dask.distributed scheduler to send extraction to

@@ -79,6 +79,12 @@ class ExtractedText:
     guesses: TextGuesses | None = None  # None: not made yet (a text reused from the index)
 
 
+# Default limits of one file's extraction, the one home of both values (acervo.config's defaults,
+# the worker pool's, run_ingest's and dask's): a hostile PDF is stopped, a long scan is not.
+EXTRACT_TIMEOUT_S = 120.0
+EXTRACT_MEMORY_MB = 2048
+
+
 @dataclass(frozen=True)
 class ExtractOptions:
     """How to extract one file: which PDF reader, whether to OCR scans, the file's password."""

@@ -9,11 +9,9 @@ orphan behind.
 
 from __future__ import annotations
 
-import ctypes
 import io
 import os
 import shutil
-import signal
 import subprocess
 from functools import cache
 from pathlib import Path
@@ -21,11 +19,11 @@ from pathlib import Path
 import pypdfium2
 
 from acervo.ingest.errors import ExtractionTimeout
+from acervo.ingest.process import die_with_parent
 
 OCR_DPI = 200
 OCR_LANGUAGES = "spa+eng"
 REQUIRED_LANGUAGES = ("spa", "eng")
-_PR_SET_PDEATHSIG = 1
 
 
 @cache
@@ -73,7 +71,7 @@ def ocr_png(png: bytes, timeout_s: float = 60.0) -> str:
             capture_output=True,
             timeout=timeout_s,
             env=env,
-            preexec_fn=_die_with_parent,
+            preexec_fn=die_with_parent,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
@@ -81,12 +79,3 @@ def ocr_png(png: bytes, timeout_s: float = 60.0) -> str:
             f"El OCR de una página superó el límite de {timeout_s:g} s y se detuvo."
         ) from exc
     return done.stdout.decode("utf-8", errors="replace")
-
-
-def _die_with_parent() -> None:
-    """In the tesseract child: get SIGKILL when the extraction process dies."""
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:  # not glibc Linux: a killed worker may leave tesseract to finish alone
-        pass

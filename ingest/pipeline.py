@@ -37,6 +37,8 @@ from acervo import __version__
 from acervo.ingest.discover import discover
 from acervo.ingest.metadata import folder_layer, resolve_metadata, sidecar_layer
 from acervo.ingest.models import (
+    EXTRACT_MEMORY_MB,
+    EXTRACT_TIMEOUT_S,
     Actor,
     ExtractedDocument,
     ExtractedText,
@@ -51,11 +53,8 @@ from acervo.ingest.sidecars import sidecar_password
 from acervo.ingest.worker import Outcome, WorkerPool, extract_many
 
 # Extraction backend: (paths, options_for=...) -> (path, outcome) as they finish. The local
-# worker pool (acervo.ingest.worker.extract_many) or dask (acervo.distributed).
+# worker pool (acervo.ingest.worker.extract_many) or dask (acervo.ingest.distributed).
 ExtractFn = Callable[..., Iterator[tuple[Path, Outcome]]]
-
-EXTRACT_TIMEOUT_S = 60.0
-EXTRACT_MEMORY_MB = 1536
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ def run_ingest(
     text instead of being extracted again.
 
     `options` choose the PDF reader and OCR (each file's sidecar may add its `password:`);
-    `extract` replaces the local worker pool (acervo.distributed sends files to dask);
+    `extract` replaces the local worker pool (acervo.ingest.distributed sends files to dask);
     `on_total(n)` is told how many files were found, before the first event (progress bars);
     `retry_failed` extracts again the unchanged files that failed before.
     """

@@ -15,7 +15,6 @@ give children.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import logging
 import os
@@ -34,20 +33,20 @@ from acervo.ingest.errors import IngestError
 from acervo.ingest.language import load_language_profiles
 from acervo.ingest.metadata import text_guesses
 from acervo.ingest.models import (
+    EXTRACT_MEMORY_MB,
+    EXTRACT_TIMEOUT_S,
     Actor,
     ExtractedText,
     ExtractionFailure,
     ExtractOptions,
     FailureKind,
 )
+from acervo.ingest.process import die_with_parent
 
-EXTRACT_TIMEOUT_S = 60.0
-EXTRACT_MEMORY_MB = 1536
 # A worker whose address space grew by more than this share of its limit retires after the
 # file: Python rarely gives memory back, and a bloated worker would fail the next big file.
 RETIRE_AT_SHARE_OF_LIMIT = 0.5
 _MB = 1024 * 1024
-_PR_SET_PDEATHSIG = 1
 Outcome = ExtractedText | ExtractionFailure
 OptionsFor = Callable[[Path], ExtractOptions]
 
@@ -235,7 +234,7 @@ def _serve(recv: Connection, send: Connection, memory_mb: int) -> None:
     """The worker's loop: extract each file it is sent until told to stop (or the parent dies)."""
     # Ctrl+C reaches the whole process group: the parent handles it and stops its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    die_with_parent()
     # pdfminer logs a warning for every damaged operator; the failure report is our channel.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     # Loaded here, in every worker at once, not in the parent: a run with nothing to extract
@@ -280,14 +279,6 @@ def detect_and_extract(path: Path, options: ExtractOptions) -> ExtractedText:
         number_minhash=neardup.number_signature(text.pages),
         guesses=text_guesses(text.pages),
     )
-
-
-def _die_with_parent() -> None:
-    """SIGKILL this worker when the ingest process dies (kill -9 included): no orphans."""
-    try:
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except OSError:  # not glibc Linux: the worker still exits when its pipe closes
-        pass
 
 
 def _limit_memory(baseline: int, memory_mb: int) -> None:

@@ -44,3 +44,21 @@ def test_bad_file_is_a_clear_error(tmp_path, text, message):
 def test_bad_environment_value_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="ACERVO|port"):
         load_config(tmp_path / "absent.toml", environ={"ACERVO_PORT": "eighty"})
+
+
+def test_extraction_limits_have_one_value_everywhere():
+    """A library caller (run_ingest, the worker pool, dask) gets the limits the README and the
+    CLI state: 120 s and 2048 MB (they once said 60 s / 1536 MB there, 120 s / 2048 MB here)."""
+    import inspect
+
+    from acervo.ingest.distributed import dask_extractor, extract_with_dask
+    from acervo.ingest.pipeline import run_ingest
+    from acervo.ingest.worker import WorkerPool, extract_file, extract_many
+
+    config = Config()
+    assert (config.extract_timeout_s, config.extract_memory_mb) == (120.0, 2048)
+    for function in (run_ingest, extract_file, extract_many, dask_extractor, extract_with_dask):
+        parameters = inspect.signature(function).parameters
+        assert parameters["timeout_s"].default == config.extract_timeout_s, function
+        assert parameters["memory_mb"].default == config.extract_memory_mb, function
+    assert inspect.signature(WorkerPool).parameters["memory_mb"].default == 2048

@@ -15,7 +15,7 @@ from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 
 distributed = pytest.importorskip("distributed")
-from acervo.distributed import DaskUnavailable, extract_with_dask  # noqa: E402
+from acervo.ingest.distributed import DaskUnavailable, extract_with_dask  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 

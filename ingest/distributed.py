@@ -14,8 +14,15 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from acervo.ingest.models import Actor, ExtractionFailure, ExtractOptions, FailureKind
-from acervo.ingest.worker import EXTRACT_MEMORY_MB, EXTRACT_TIMEOUT_S, Outcome, extract_file
+from acervo.ingest.models import (
+    EXTRACT_MEMORY_MB,
+    EXTRACT_TIMEOUT_S,
+    Actor,
+    ExtractionFailure,
+    ExtractOptions,
+    FailureKind,
+)
+from acervo.ingest.worker import Outcome, extract_file
 
 IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT_S = 10
