@@ -125,6 +125,25 @@ class Searcher:
         _validate(req)
         return len(self._rank(req).rows)
 
+    def facet_pairs(
+        self, req: SearchRequest, row_facet: str, col_facet: str
+    ) -> Counter[tuple[str, str]]:
+        """(row value, column value) -> how many hits of `req` have both (the evidence map).
+
+        Each count equals `count(req)` with `row_facet` and `col_facet` narrowed to those two
+        values: the two facets' own filters are set aside here, as facet counts set aside their
+        own (the caller keeps only the selected values), every other filter and the year range
+        apply.
+        """
+        _validate(req)
+        others = {k: v for k, v in req.filters.items() if k not in (row_facet, col_facet)}
+        ranked = self._rank(replace(req, filters=others))
+        r, c = FACETS.index(row_facet), FACETS.index(col_facet)
+        pairs: Counter[tuple[str, str]] = Counter()
+        for row in ranked.rows:
+            pairs.update((a, b) for a in row.values[r] for b in row.values[c])
+        return pairs
+
     def missing_terms(self, query: str) -> tuple[str, ...]:
         """The typed words or phrases (not negated) that match no document of the index at all.
 

@@ -35,6 +35,9 @@ def _blocking_violations(page: Any) -> list[str]:
         "/?q=educacion+zzqxwv&agency=ACNUR",  # zero results
         "/?q=%22educacion",  # a syntax error
         "/?q=educacion&lang=en",
+        "/mapa?q=educacion&year_from=2016",  # the evidence map, with gaps
+        "/mapa?eje=anio&lang=en",
+        "/mapa?resultado=registros",
     ],
 )
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
