@@ -207,9 +207,11 @@ def _add_status(sub: argparse._SubParsersAction) -> None:
 def _add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="?", default="", help='consulta, p. ej. "educacion ninos"')
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
-    p.add_argument("--agency", action="append", default=[], help="agencia (repetible)")
+    p.add_argument(
+        "--agency", action="append", default=[], help="agencia (repetible): ACNUR, UNHCR, OIM..."
+    )
     p.add_argument("--topic", action="append", default=[], help="tema (repetible)")
-    p.add_argument("--year", help="año o rango: 2019 o 2019..2021")
+    p.add_argument("--year", help="año o rango: 2019, 2019-2021, 2019..2021, >2019")
     p.add_argument("--language", action="append", default=[], help="idioma: es, en")
     p.add_argument("--type", action="append", default=[], help="tipo de documento")
     p.add_argument(
@@ -267,27 +269,13 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_serve)
 
 
-def _parse_year(text: str | None) -> tuple[int | None, int | None]:
-    if not text:
-        return None, None
-    first, sep, last = text.partition("..")
-    try:
-        start = int(first) if first else None
-        end = int(last) if sep and last else (None if sep else start)
-    except ValueError as exc:
-        raise SearchError(f"Año no válido «{text}»: use 2019 o 2019..2021.") from exc
-    if start is not None and end is not None and start > end:
-        raise SearchError(f"Rango de años invertido «{text}»: use 2019..2021.")
-    return start, end
-
-
 def _request(args: argparse.Namespace, page: int = 1, per_page: int = DEFAULT_PER_PAGE):
-    filters = {
-        facet: tuple(getattr(args, flag))
-        for flag, facet in _FILTER_FLAGS.items()
-        if getattr(args, flag)
-    }
-    year_from, year_to = _parse_year(args.year)
+    """The search the flags describe; filter values and years are read by the query's own
+    rules (`--agency acnur` = `agencia:acnur`, `--year 2019-2021` = `anio:2019-2021`)."""
+    from acervo.search.query import resolve_filters, year_range
+
+    filters = resolve_filters({facet: getattr(args, flag) for flag, facet in _FILTER_FLAGS.items()})
+    year_from, year_to = year_range(args.year, "--year ") if args.year else (None, None)
     return SearchRequest(
         query=args.query,
         filters=filters,

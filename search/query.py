@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import islice, takewhile
@@ -59,7 +59,7 @@ from acervo.search import schema
 from acervo.search.analysis import TOKEN_PATTERN, prefix_form
 from acervo.search.errors import QuerySyntaxError, UnknownField
 from acervo.search.limits import MAX_FUZZY_DISTANCE, SurfaceQuery
-from acervo.search.models import Expansion
+from acervo.search.models import FACETS, Expansion
 from acervo.search.thesaurus import MAX_FORM_WORDS, Concept, Thesaurus
 from acervo.search.thesaurus import default as default_thesaurus
 
@@ -539,28 +539,39 @@ def _wildcard_node(typed: str, fields: tuple[str, ...]) -> _Text:
 
 def _field_query(field: _Field, value: str) -> Query:
     if field.kind == "year":
-        return _year_query(value)
+        low, high = year_range(value, "anio:")
+        return NumericRange("year", low, high)
     if field.kind == "language":
         return Term("language", _language_code(value))
     if field.kind == "code":  # a lesson record's code, as printed: codigo:ln1_ed = LN1_ED
         return Term(field.targets[0], value.strip().upper().replace("-", "_"))
-    return Term(field.targets[0], _vocab_code(field, value))
+    return Term(field.targets[0], _vocab_code(field, value, f"«{field.name}:{value}»"))
 
 
-def _year_query(value: str) -> Query:
+def year_range(value: str, written: str = "") -> tuple[int | None, int | None]:
+    """Inclusive (first, last) year of a year form: `2019`, `2019..2021`, `2019-2021`,
+    `2021..`, `..2019`, `>2019`, `>=2019`, `<2021`, `<=2021` (None: open end).
+
+    The one year grammar: query fields (`anio:`), the CLI's `--year`, the web's and API's
+    `year=`. `written` is how the user wrote the field or flag (`anio:`, `--year `), for messages.
+    """
     bounds = _year_bounds(value.strip())
     if bounds is None:
         raise QuerySyntaxError(
-            f"Año no válido en «anio:{value}». Escriba un año de cuatro cifras, un rango o un "
-            f"límite: {YEAR_EXAMPLES}."
+            f"Año no válido en «{written}{value}». Escriba un año de cuatro cifras, un rango o "
+            f"un límite: {YEAR_EXAMPLES.replace('anio:', written)}."
         )
     low, high, low_excluded, high_excluded = bounds
     if low is not None and high is not None and low > high:
         raise QuerySyntaxError(
-            f"Rango de años invertido en «anio:{value}»: escriba primero el año menor "
-            f"(anio:{high}..{low})."
+            f"Rango de años invertido en «{written}{value}»: escriba primero el año menor "
+            f"({written}{high}..{low})."
         )
-    return NumericRange("year", low, high, low_excluded, high_excluded)
+    # years are whole numbers: >2019 is 2020 onwards
+    return (
+        None if low is None else low + low_excluded,
+        None if high is None else high - high_excluded,
+    )
 
 
 def _year_bounds(value: str) -> tuple[int | None, int | None, bool, bool] | None:
@@ -582,13 +593,57 @@ def _language_code(value: str) -> str:
     code = LANGUAGES.get(vocab.fold(value))
     if code is None:
         raise QuerySyntaxError(
-            f"Idioma desconocido «{value}» en «idioma:{value}». Valores válidos: es (español), "
-            f"en (inglés)."
+            f"Idioma desconocido «{value}». Valores válidos: es (español), en (inglés)."
         )
     return code
 
 
-def _vocab_code(field: _Field, value: str) -> str:
+# Facet name (SearchRequest.filters) -> the query field whose values it takes
+_FILTER_FIELDS: dict[str, _Field] = {
+    "agency": _AGENCY,
+    "topic": _TOPIC,
+    "doc_type": _TYPE,
+    "place": _PLACE,
+    "area": _AREA,
+    "sdg": _SDG,
+    "gcm": _GCM,
+    "lesson_type": _LESSON,
+}
+
+
+def filter_code(facet: str, value: str) -> str:
+    """The code a filter value names, read as the query field reads it: `acnur`, `UNHCR` and
+    `Alto Comisionado…` are the agency ACNUR, `ingles` is `en`, ` 2019 ` is `2019`.
+
+    Used for every filter (CLI flags, web and API parameters); an unknown value raises
+    UnknownField with the closest valid values, a year that is not one year QuerySyntaxError.
+    """
+    if facet == "year":
+        low, high = year_range(value, "year=")
+        if low is None or low != high:
+            raise QuerySyntaxError(
+                f"«{value}» no es un año válido para marcar; use cuatro cifras, p. ej. 2019 "
+                "(un rango va en year_from y year_to)."
+            )
+        return str(low)
+    if facet == "language":
+        return _language_code(value)
+    field = _FILTER_FIELDS.get(facet)
+    if field is None:
+        raise UnknownField(f"Filtro desconocido «{facet}». Use uno de: {', '.join(FACETS)}.")
+    return _vocab_code(field, value, f"el filtro {field.name}")
+
+
+def resolve_filters(filters: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """Every filter value as its code (`filter_code`), repeats dropped, in the order given."""
+    resolved = {
+        facet: tuple(dict.fromkeys(filter_code(facet, v) for v in values if v.strip()))
+        for facet, values in filters.items()
+    }
+    return {facet: codes for facet, codes in resolved.items() if codes}
+
+
+def _vocab_code(field: _Field, value: str, where: str) -> str:
     code = vocab.resolve(field.vocab_kind, value)
     if code is not None:
         return code
@@ -596,7 +651,7 @@ def _vocab_code(field: _Field, value: str) -> str:
     maybe = f" ¿Quiso decir {', '.join(hint)}?" if hint else ""
     codes = ", ".join(_vocab_terms(field.vocab_kind)[0])
     raise UnknownField(
-        f"{field.label} «{value}» en «{field.name}:{value}».{maybe} Valores válidos: {codes}. "
+        f"{field.label} «{value}» en {where}.{maybe} Valores válidos: {codes}. "
         f"Un nombre de varias palabras va entre comillas: {field.name}:{field.example}."
     )
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from werkzeug.datastructures import MultiDict
 
+from acervo.search import query
 from acervo.search.errors import BadParameter
 from acervo.search.models import DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SearchRequest
 
@@ -60,15 +61,27 @@ def local_target(value: str) -> str | None:
 
 
 def parse_request(args: Args) -> SearchRequest:
-    """Turn request.args into a SearchRequest; raise BadParameter (Spanish) on a bad value."""
+    """Turn request.args into a SearchRequest; raise BadParameter (Spanish) on a bad value.
+
+    Filter values are read as the query's fields read them (`agency=acnur` is ACNUR, an unknown
+    agency names the closest ones); a `year` value may be a range (`year=2019-2021`), as
+    `anio:` and the CLI's `--year` take it.
+    """
     query = args.get("q", "").strip()
     if len(query) > MAX_QUERY_CHARS:
         raise BadParameter(
             f"La consulta es demasiado larga ({len(query)} caracteres); "
             f"use como máximo {MAX_QUERY_CHARS}."
         )
-    year_from = _optional_int(args, "year_from", "año inicial", MIN_YEAR, MAX_YEAR)
-    year_to = _optional_int(args, "year_to", "año final", MIN_YEAR, MAX_YEAR)
+    filters, year_range = _filters(args)
+    year_from = _optional_year(args, "year_from", "año inicial")
+    year_to = _optional_year(args, "year_to", "año final")
+    if year_range is not None:
+        if year_from is not None or year_to is not None:
+            raise BadParameter(
+                "Use un solo rango de años: year=2019-2021 o year_from y year_to, no los dos."
+            )
+        year_from, year_to = year_range
     if year_from is not None and year_to is not None and year_from > year_to:
         raise BadParameter(
             f"El año inicial ({year_from}) es posterior al año final ({year_to}); "
@@ -76,7 +89,7 @@ def parse_request(args: Args) -> SearchRequest:
         )
     return SearchRequest(
         query=query,
-        filters=_filters(args),
+        filters=filters,
         year_from=year_from,
         year_to=year_to,
         page=_optional_int(args, "page", "número de página", 1, MAX_PAGE) or 1,
@@ -126,25 +139,40 @@ def facet_search(args: Args) -> tuple[str, str] | None:
     return None
 
 
-def _filters(args: Args) -> dict[str, tuple[str, ...]]:
-    filters: dict[str, tuple[str, ...]] = {}
+def _filters(args: Args) -> tuple[dict[str, tuple[str, ...]], tuple[int | None, int | None] | None]:
+    """(facet -> codes, a year range given as `year=2019-2021` or None)."""
+    raw: dict[str, list[str]] = {}
     for facet in FACETS:
-        # dict.fromkeys: drop repeated values, keep the order of the URL
-        values = tuple(dict.fromkeys(v.strip() for v in args.getlist(facet) if v.strip()))
+        values = [v.strip() for v in args.getlist(facet) if v.strip()]
         if len(values) > MAX_VALUES_PER_FACET or any(len(v) > MAX_VALUE_CHARS for v in values):
             raise BadParameter(f"Demasiados valores o valores demasiado largos en «{facet}».")
-        bad_years = [v for v in values if not _is_year(v)] if facet == "year" else []
-        if bad_years:
-            raise BadParameter(
-                f"«{bad_years[0][:40]}» no es un año válido; use cuatro cifras, p. ej. 2019."
-            )
         if values:
-            filters[facet] = values
-    return filters
+            raw[facet] = values
+    ranges = [v for v in raw.get("year", ()) if not _is_year(v)]
+    if len(ranges) > 1:
+        raise BadParameter(f"Use un solo rango de años, no {len(ranges)}: {', '.join(ranges)}.")
+    year_range = None
+    if ranges:
+        raw["year"] = [v for v in raw["year"] if _is_year(v)]
+        low, high = query.year_range(ranges[0], "year=")
+        year_range = (low, high)
+    return query.resolve_filters(raw), year_range
 
 
 def _is_year(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) == 4
+
+
+def _optional_year(args: Args, name: str, what: str) -> int | None:
+    """`year_from`/`year_to`: one year, read by the query's year grammar."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if not _is_year(raw) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        raise BadParameter(
+            f"El {what} «{raw[:40]}» no es válido: escriba un año de cuatro cifras, p. ej. 2019."
+        )
+    return int(raw)
 
 
 def _optional_int(args: Args, name: str, what: str, low: int, high: int) -> int | None:

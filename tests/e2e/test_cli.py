@@ -96,6 +96,38 @@ def test_year_range_filter(corpus_index):
     assert result["total"] == sum(n for y, n in counts.items() if 2019 <= y <= 2021)
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("acnur", "ACNUR"),
+        ("UNHCR", "ACNUR"),
+        ("ONU Mujeres", "ONU-MUJERES"),
+        ("OPS/OMS", "OPS-OMS"),
+    ],
+)
+def test_agency_flag_takes_the_names_the_query_field_takes(corpus_index, name, code):
+    index, _ = corpus_index
+    by_flag = search(index, "", "--agency", name, "--per-page", "100")
+    assert by_flag["total"] > 0
+    assert by_flag["total"] == search(index, f'agencia:"{name}"', "--per-page", "1")["total"]
+    assert all(code in hit["agencies"] for hit in by_flag["hits"])
+
+
+def test_an_unknown_agency_is_an_error_naming_the_closest(corpus_index):
+    index, _ = corpus_index
+    run = acervo("--index", index, "search", "", "--agency", "UNICEFF")
+    assert run.returncode == 2
+    assert "Agencia desconocida «UNICEFF»" in run.stderr and "¿Quiso decir UNICEF" in run.stderr
+
+
+@pytest.mark.parametrize("years", ["2019-2020", "2019..2020", ">=2019"])
+def test_year_flag_takes_the_query_year_forms(corpus_index, years):
+    index, _ = corpus_index
+    by_flag = search(index, "", "--year", years, "--per-page", "1")["total"]
+    assert by_flag > 0
+    assert by_flag == search(index, f"anio:{years}", "--per-page", "1")["total"]
+
+
 @pytest.mark.parametrize("query", ["", "salud", "educacion ninos"])
 def test_csv_export_has_one_row_per_hit(corpus_index, tmp_path, query):
     index, _ = corpus_index

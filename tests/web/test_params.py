@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from acervo.search.errors import BadParameter
+from acervo.search.errors import BadParameter, SearchError
 from acervo.search.models import SearchRequest
 from acervo.web import params
 from acervo.web.views import page_numbers
@@ -43,6 +45,21 @@ def parse(query: list[tuple[str, str]]) -> SearchRequest:
         ([("orden", "titulo")], SearchRequest(sort="title")),
         ([("expandir", "0")], SearchRequest(expand=False)),
         ([("page", ""), ("lang", "en"), ("unknown", "x")], SearchRequest()),
+        # filter values are read as the query's fields read them (agencia:UNHCR = ACNUR)
+        ([("agency", "acnur")], SearchRequest(filters={"agency": ("ACNUR",)})),
+        ([("agency", "UNHCR"), ("agency", "ACNUR")], SearchRequest(filters={"agency": ("ACNUR",)})),
+        ([("agency", "ONU Mujeres")], SearchRequest(filters={"agency": ("ONU-MUJERES",)})),
+        ([("agency", "OPS/OMS")], SearchRequest(filters={"agency": ("OPS-OMS",)})),
+        ([("topic", "Educación")], SearchRequest(filters={"topic": ("educacion",)})),
+        ([("doc_type", "hoja informativa")], SearchRequest(filters={"doc_type": ("hoja",)})),
+        ([("language", "inglés")], SearchRequest(filters={"language": ("en",)})),
+        ([("place", "Lago Agrio")], SearchRequest(filters={"place": ("nueva-loja",)})),
+        ([("sdg", "ODS 4")], SearchRequest(filters={"sdg": ("4",)})),
+        # one year grammar: `year=` takes what `anio:` and `--year` take
+        ([("year", "2019-2021")], SearchRequest(year_from=2019, year_to=2021)),
+        ([("year", "2019..2021")], SearchRequest(year_from=2019, year_to=2021)),
+        ([("year", ">2019")], SearchRequest(year_from=2020)),
+        ([("year", "..2019")], SearchRequest(year_to=2019)),
     ],
 )
 def test_parse_request(query: list[tuple[str, str]], expected: SearchRequest) -> None:
@@ -60,7 +77,14 @@ def test_parse_request(query: list[tuple[str, str]], expected: SearchRequest) ->
         ([("year_from", "19999")], "año inicial"),
         ([("year_to", "abc")], "año final"),
         ([("year_from", "2021"), ("year_to", "2019")], "posterior"),
-        ([("year", "20x9")], "no es un año válido"),
+        ([("year", "20x9")], "Año no válido en «year=20x9»"),
+        ([("year", "2021-2019")], "Rango de años invertido en «year=2021-2019»"),
+        ([("year", "2019-2020"), ("year_from", "2018")], "un solo rango"),
+        ([("year", "2019-2020"), ("year", "2015-2016")], "un solo rango"),
+        ([("agency", "acnurr")], "Agencia desconocida «acnurr» en el filtro agencia. ¿Quiso"),
+        ([("agency", "UNICEFF")], "¿Quiso decir UNICEF"),
+        ([("language", "fr")], "Idioma desconocido «fr»"),
+        ([("sdg", "99")], "ODS desconocido «99»"),
         ([("q", "x" * 1001)], "demasiado larga"),
         ([("agency", str(n)) for n in range(51)], "Demasiados valores"),
         ([("orden", "newest")], "orden"),
@@ -69,7 +93,7 @@ def test_parse_request(query: list[tuple[str, str]], expected: SearchRequest) ->
     ],
 )
 def test_bad_parameters(query: list[tuple[str, str]], words: str) -> None:
-    with pytest.raises(BadParameter, match=words):
+    with pytest.raises(SearchError, match=re.escape(words)):
         parse(query)
 
 

@@ -108,10 +108,56 @@ def test_two_values_of_one_facet_combine_with_or(client: FlaskClient) -> None:
     assert both > one
 
 
+def facet_count(html: str, facet: str, value: str) -> int:
+    """The count shown beside one facet value on the page."""
+    link = re.search(
+        rf'data-facet="{facet}" data-value="{re.escape(value)}">.*?facet-value__count">([\d.,]+)<',
+        html,
+        re.S,
+    )
+    assert link, f"no {facet}={value} on the page"
+    return int(re.sub(r"[.,]", "", link.group(1)))
+
+
 def test_a_two_agency_document_counts_under_each(client: FlaskClient) -> None:
-    html = client.get("/?q=Carchi&agency=OIM").get_data(as_text=True)
+    # "Carchi" finds one document, by ACNUR and OIM: it counts once under each agency
+    html = client.get("/?q=Carchi").get_data(as_text=True)
     assert total_of(html) == 1
-    assert facet_link(html, "agency", "ACNUR")
+    assert facet_count(html, "agency", "ACNUR") == facet_count(html, "agency", "OIM") == 1
+    # ticking OIM keeps ACNUR's count (the same document), and ACNUR ticked alone finds it
+    ticked = client.get("/?q=Carchi&agency=OIM").get_data(as_text=True)
+    assert facet_count(ticked, "agency", "ACNUR") == 1
+    assert total_of(client.get("/?q=Carchi&agency=ACNUR").get_data(as_text=True)) == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["acnur", "UNHCR", "Alto Comisionado de las Naciones Unidas para los Refugiados"]
+)
+def test_agency_filter_takes_any_name_of_the_agency(client: FlaskClient, name: str) -> None:
+    expected = total_of(client.get("/?q=educacion&agency=ACNUR").get_data(as_text=True))
+    html = client.get("/", query_string={"q": "educacion", "agency": name}).get_data(as_text=True)
+    assert expected > 0 and total_of(html) == expected
+    assert "is-selected" in facet_link(html, "agency", "ACNUR")["class"]
+    api = client.get("/api/search", query_string={"q": "educacion", "agency": name}).get_json()
+    assert api["total"] == expected
+
+
+def test_an_unknown_filter_value_is_400_naming_the_closest(client: FlaskClient) -> None:
+    page = client.get("/?q=educacion&agency=UNICEFF")
+    assert page.status_code == 400
+    assert "Agencia desconocida «UNICEFF»" in page.get_data(as_text=True)
+    api = client.get("/api/search?q=educacion&agency=UNICEFF")
+    assert api.status_code == 400 and "¿Quiso decir UNICEF" in api.get_json()["error"]
+
+
+def test_year_parameter_takes_a_range_as_the_query_does(client: FlaskClient) -> None:
+    def total(url: str) -> int:
+        return client.get(url).get_json()["total"]
+
+    ranged = total("/api/search?year_from=2019&year_to=2020")
+    assert 0 < ranged < total("/api/search")
+    assert total("/api/search?year=2019-2020") == ranged
+    assert total("/api/search?q=anio:2019-2020") == ranged
 
 
 def test_pagination_keeps_query_and_filters(client: FlaskClient) -> None:
@@ -157,7 +203,12 @@ def test_no_results_offers_the_search_without_filters_and_shows_syntax(
     html = client.get("/?q=educacion&agency=UNICEF&year=2019&language=en").get_data(as_text=True)
     assert total_of(html) == 0
     assert "Sin resultados" in html
-    assert "Buscar sin filtros" in html or "Quitar este filtro" in html
+    # each filter alone leaves documents; together they empty it: one link drops them all
+    relaxations = re.findall(r'data-relax="(\w+)"', html)
+    assert relaxations == ["all"]
+    link = re.search(r'<a href="([^"]+)">Buscar sin filtros</a> \((\d+) documentos\)', html)
+    assert link and query_of(link.group(1)) == {"q": ["educacion"]}
+    assert int(link.group(2)) == total_of(client.get(link.group(1)).get_data(as_text=True)) > 0
     assert "anio:2019..2021" in html and "migra*" in html
 
 
@@ -398,6 +449,17 @@ def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
     assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/filters.js" defer>']
 
 
-def test_app_factory_builds_independent_apps(app: Flask, corpus: Corpus) -> None:
-    other = create_app({"INDEX_DIR": corpus.index_dir})
+def test_app_factory_builds_independent_apps(app: Flask, corpus: Corpus, tmp_path) -> None:
+    other = create_app({"INDEX_DIR": corpus.index_dir, "LANGUAGE": "en"})
     assert other is not app and not other.testing
+    # the new app serves the same index on its own, in its own default language
+    with other.test_client() as other_client, app.test_client() as client:
+        theirs, ours = other_client.get("/?q=educacion"), client.get("/?q=educacion")
+        assert theirs.status_code == ours.status_code == 200
+        assert total_of(theirs.get_data(as_text=True)) == total_of(ours.get_data(as_text=True))
+        assert '<html lang="en"' in theirs.get_data(as_text=True)
+        assert '<html lang="es"' in ours.get_data(as_text=True)
+    # and an app on another (empty) index folder says so, while this one still searches
+    empty = create_app({"INDEX_DIR": tmp_path / "nothing"})
+    assert empty.test_client().get("/?q=educacion").status_code == 503
+    assert app.test_client().get("/?q=educacion").status_code == 200
