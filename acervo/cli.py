@@ -15,6 +15,7 @@ from typing import TextIO
 
 from acervo import __version__
 from acervo.config import Config, ConfigError, load_config
+from acervo.report import printable
 from acervo.search.errors import IndexMissing, SearchError
 from acervo.search.models import DEFAULT_PER_PAGE, SearchRequest
 
@@ -46,16 +47,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = config.with_overrides(index_dir=Path(args.index) if args.index else None)
         return args.handler(args, config)
     except ConfigError as exc:
-        print(f"Error de configuración: {exc}", file=sys.stderr)
+        _show(f"Error de configuración: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except IndexMissing as exc:
-        print(str(exc), file=sys.stderr)
+        _show(str(exc), file=sys.stderr)
         return EXIT_NO_INDEX
     except SearchError as exc:
-        print(f"Error en la consulta: {exc}", file=sys.stderr)
+        _show(f"Error en la consulta: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except _index_errors() as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        _show(f"Error: {exc}", file=sys.stderr)
         return EXIT_INDEX_ERROR
     except BrokenPipeError:
         # The reader went away (`acervo search ... | head`): not an error. Point stdout at
@@ -165,7 +166,7 @@ def _progress_output(quiet: bool):
         return None, None
     meter = Progress(sys.stdout)
     if meter.tty:  # only failures interrupt the bar; added files are counted in it
-        return meter, lambda line: meter.message(line) if line.startswith("!") else None
+        return meter, lambda line: meter.message(printable(line)) if line.startswith("!") else None
     return meter, _print_progress
 
 
@@ -302,7 +303,7 @@ def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     roots = tuple(Path(f) for f in args.folders) or config.corpus_dirs
     missing = [str(r) for r in roots if not r.is_dir()]
     if missing:
-        print(f"No existe la carpeta: {', '.join(missing)}", file=sys.stderr)
+        _show(f"No existe la carpeta: {', '.join(missing)}", file=sys.stderr)
         return EXIT_USAGE
     meter, progress = _progress_output(args.quiet)
     threshold = args.prune_threshold
@@ -320,23 +321,29 @@ def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     return EXIT_FAILURES if summary.failed else EXIT_OK
 
 
+def _show(*values: object, **options) -> None:  # noqa: ANN003 - print's keywords
+    """print() for people: file names, titles and reasons may hold terminal escape sequences
+    (a file named "\\x1b]0;..." retitles the window); they are shown escaped."""
+    print(*(printable(str(v), newlines=True) for v in values), **options)
+
+
 def _print_progress(line: str) -> None:
-    print(line, flush=True)
+    _show(printable(line), flush=True)  # one line, even when a file name holds a newline
 
 
 def _print_summary(summary) -> None:
-    print()
-    print(f"Archivos vistos:     {summary.seen}")
-    print(f"Indexados:           {summary.indexed}")
-    print(f"Sin cambios:         {summary.unchanged}")
-    print(f"Duplicados (copias): {summary.duplicates}")
-    print(f"Eliminados:          {summary.removed}")
-    print(f"Fallidos:            {len(summary.failed)}")
+    _show()
+    _show(f"Archivos vistos:     {summary.seen}")
+    _show(f"Indexados:           {summary.indexed}")
+    _show(f"Sin cambios:         {summary.unchanged}")
+    _show(f"Duplicados (copias): {summary.duplicates}")
+    _show(f"Eliminados:          {summary.removed}")
+    _show(f"Fallidos:            {len(summary.failed)}")
     for failure in summary.failed:
-        print(f"  - {failure.path}\n      [{failure.kind}] {failure.reason}")
-    print(f"Índice: {summary.index_version} ({summary.seconds:.1f} s)")
+        _show(f"  - {printable(failure.path)}\n      [{failure.kind}] {printable(failure.reason)}")
+    _show(f"Índice: {summary.index_version} ({summary.seconds:.1f} s)")
     if summary.report:
-        print(f"Informe: {summary.report}  (acervo report)")
+        _show(f"Informe: {summary.report}  (acervo report)")
 
 
 def _cmd_search(args: argparse.Namespace, config: Config) -> int:
@@ -347,7 +354,7 @@ def _cmd_search(args: argparse.Namespace, config: Config) -> int:
         result = searcher.search(req)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        _show()
     else:
         _print_result(result, sys.stdout)
     return EXIT_OK
@@ -358,40 +365,40 @@ def _print_result(result, out: TextIO) -> None:
     pages = max(1, -(-result.total // req.per_page))
     units = "registros" if req.result_type == "records" else "documentos"
     query = f"«{req.query}»" if req.query.strip() else f"todos los {units}"
-    print(f"{result.total} {units} para {query} (página {req.page} de {pages})", file=out)
+    _show(f"{result.total} {units} para {query} (página {req.page} de {pages})", file=out)
     _print_interpretation(result, out)
     first = (req.page - 1) * req.per_page
     for n, hit in enumerate(result.hits, start=first + 1):
         meta = " · ".join(
             str(v) for v in (", ".join(hit.agencies), hit.year, hit.doc_type, hit.language) if v
         )
-        print(f"\n{n}. {hit.title or '(sin título)'}  [{meta}]", file=out)
-        print(f"   {hit.path}", file=out)
+        _show(f"\n{n}. {hit.title or '(sin título)'}  [{meta}]", file=out)
+        _show(f"   {printable(hit.path)}", file=out)
         for copy in hit.paths:
             if copy != hit.path:
-                print(f"   también en: {copy}", file=out)
+                _show(f"   también en: {printable(copy)}", file=out)
         for other in hit.similar:
-            print(f"   versión similar de: {other.title or other.id} ({other.path})", file=out)
+            _show(f"   versión similar de: {other.title or other.id} ({other.path})", file=out)
         for other in hit.translations:
-            print(f"   otra edición ({other.language}): {other.title or other.id}", file=out)
+            _show(f"   otra edición ({other.language}): {other.title or other.id}", file=out)
         if hit.record:  # a lessons-learned record: where it is and its facets
             r = hit.record
             links = " · ".join(f"{name} {', '.join(v)}" for name, v in (("ODS", r.sdg),
                                ("Pacto", r.gcm)) if v)  # fmt: skip
-            print(f"   {r.code} · {r.area} · {r.lesson_type} · pág. {r.page}  {links}", file=out)
+            _show(f"   {r.code} · {r.area} · {r.lesson_type} · pág. {r.page}  {links}", file=out)
         for passage in hit.passages:
-            print(f"   pág. {passage.page}: {' '.join(passage.text.split())}", file=out)
+            _show(f"   pág. {passage.page}: {' '.join(passage.text.split())}", file=out)
     if result.total == 0:
-        print("\nSin resultados. Pruebe con menos palabras, sin filtros, o con migra*.", file=out)
+        _show("\nSin resultados. Pruebe con menos palabras, sin filtros, o con migra*.", file=out)
 
 
 def _print_interpretation(result, out: TextIO) -> None:
     """What the thesaurus added, and a "¿Quiso decir …?" correction, as the web page shows."""
     for expansion in result.expansions:
         also = ", ".join(expansion.alternatives)
-        print(f"Buscando también: {also} (para «{expansion.term}»; --no-expand lo evita)", file=out)
+        _show(f"Buscando también: {also} (para «{expansion.term}»; --no-expand lo evita)", file=out)
     if result.suggestion:
-        print(f"¿Quiso decir «{result.suggestion}»?", file=out)
+        _show(f"¿Quiso decir «{result.suggestion}»?", file=out)
 
 
 def _add_similar(sub: argparse._SubParsersAction) -> None:
@@ -418,11 +425,11 @@ def _cmd_similar(args: argparse.Namespace, config: Config) -> int:
         hits = searcher.similar(args.id, limit=max(1, args.limit))
     if args.json:
         json.dump([hit_to_json(h) for h in hits], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        _show()
         return EXIT_OK
     for n, hit in enumerate(hits, start=1):
         meta = " · ".join(str(v) for v in (", ".join(hit.agencies), hit.year) if v)
-        print(f"{n}. {hit.title or '(sin título)'}  [{meta}]  {hit.id}\n   {hit.path}")
+        _show(f"{n}. {hit.title or '(sin título)'}  [{meta}]  {hit.id}\n   {printable(hit.path)}")
     return EXIT_OK
 
 
@@ -454,7 +461,7 @@ def _cmd_export(args: argparse.Namespace, config: Config) -> int:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
             for chunk in _iter_chunks(args, config):
                 out.write(chunk)
-        print(f"Exportado a {args.output}", file=sys.stderr)
+        _show(f"Exportado a {args.output}", file=sys.stderr)
     else:
         for chunk in _iter_chunks(args, config):
             sys.stdout.write(chunk)
@@ -477,7 +484,7 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
             "SESSION_COOKIE_SECURE": config.secure_cookies,
         }
     )
-    print(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
+    _show(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
     waitress.serve(app, host=config.host, port=config.port, threads=args.threads)
     return EXIT_OK
 
@@ -494,14 +501,14 @@ def _cmd_report(args: argparse.Namespace, config: Config) -> int:
                 f"{report.OUTCOME_LABELS[k].lower()} {n}" for k, n in data["totals"].items()
                 if n and k in report.OUTCOME_LABELS
             )  # fmt: skip
-            print(f"{data['run']}  {report.STATUS_LABELS[data['status']].split(':')[0]}  {totals}")
+            _show(f"{data['run']}  {report.STATUS_LABELS[data['status']].split(':')[0]}  {totals}")
         return EXIT_OK
     data = report.load_report(report.find_report(config.index_dir, args.run))
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        _show()
     else:
-        print(report.format_report(data))
+        _show(report.format_report(data))
     return EXIT_OK
 
 
@@ -513,22 +520,22 @@ def _cmd_status(args: argparse.Namespace, config: Config) -> int:
     stats = store.stats()
     with store.open_searcher() as searcher:
         facets = {g.name: g.values for g in searcher.search(Request(query="")).facets}
-    print(f"Índice {config.index_dir}: {store.version()}")
-    print(f"Documentos: {stats.documents}   Páginas con texto: {stats.pages}")
+    _show(f"Índice {config.index_dir}: {store.version()}")
+    _show(f"Documentos: {stats.documents}   Páginas con texto: {stats.pages}")
     for name, label in (("agency", "Por agencia"), ("year", "Por año")):
         values = sorted(facets.get(name, ()), key=lambda v: str(v.value))
-        print(f"{label}: " + (", ".join(f"{v.value} {v.count}" for v in values) or "sin datos"))
+        _show(f"{label}: " + (", ".join(f"{v.value} {v.count}" for v in values) or "sin datos"))
     try:
         last = report.load_report(report.find_report(config.index_dir))
     except report.ReportNotFound:
-        print("Última ingesta: sin informes")
+        _show("Última ingesta: sin informes")
         return EXIT_OK
     totals, failures = last["totals"], last["failures_by_actor"]
-    print(
+    _show(
         f"Última ingesta: {last['run']} ({report.STATUS_LABELS[last['status']]}), "
         f"{totals['added']} nuevos, {totals['updated']} actualizados, "
         f"{totals['removed']} eliminados, {totals['failed']} fallidos"
     )
     for actor, count in failures.items():
-        print(f"  {report.ACTOR_LABELS.get(actor, actor)}: {count}  (detalle: acervo report)")
+        _show(f"  {report.ACTOR_LABELS.get(actor, actor)}: {count}  (detalle: acervo report)")
     return EXIT_OK

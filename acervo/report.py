@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,22 @@ REPORTS_DIR = "reports"
 PART_SUFFIX = ".jsonl.part"
 REPORT_SUFFIX = ".json"
 METADATA_FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type")
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC opens ANSI colour and OSC
+# title sequences, CR rewrites the line), DEL, and the bidirectional marks that reorder text.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_TERMINAL_CONTROLS_BUT_NEWLINE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """`text` safe to print on a terminal: controls shown as escapes (`\\x1b`, `\\r`), bytes
+    of a name that are not UTF-8 as U+FFFD. With `newlines`, "\\n" is kept (a text of several
+    lines); otherwise it is escaped too (a file name is one line)."""
+    controls = _TERMINAL_CONTROLS_BUT_NEWLINE if newlines else _TERMINAL_CONTROLS
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    return controls.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 class Outcome(StrEnum):
@@ -278,7 +295,7 @@ def format_report(report: Mapping[str, Any]) -> str:
     lines = [
         f"Ejecución {report['run']} ({STATUS_LABELS.get(report['status'], report['status'])})",
         f"  inicio: {report['started']}   fin: {report['ended'] or '-'}",
-        f"  carpetas: {', '.join(report['options'].get('folders', []))}",
+        f"  carpetas: {', '.join(map(printable, report['options'].get('folders', [])))}",
     ]
     if report.get("index_version"):
         lines.append(f"  índice: {report['index_version']}")
@@ -290,7 +307,7 @@ def format_report(report: Mapping[str, Any]) -> str:
     lines.append(f"{'Páginas indexadas:':<22}{totals.get('pages', 0)}")
     lines += _related_lines(report.get("files", []))
     lines += _failure_lines(report.get("files", []))
-    return "\n".join(lines)
+    return "\n".join(printable(line, newlines=True) for line in lines)
 
 
 RELATED_LABELS = {
@@ -306,7 +323,7 @@ def _related_lines(files: list[Mapping[str, Any]]) -> list[str]:
         related = [entry for entry in files if entry.get(key)]
         if related:
             lines += ["", f"{label} ({len(related)}):"]
-            lines += [f"  - {e['path']} ~ {', '.join(e[key])}" for e in related]
+            lines += [f"  - {printable(e['path'])} ~ {', '.join(e[key])}" for e in related]
     return lines
 
 
@@ -322,7 +339,8 @@ def _failure_lines(files: list[Mapping[str, Any]]) -> list[str]:
         lines += ["", f"{label} ({len(by_actor[actor])}):"]
         for entry in by_actor[actor]:
             failure = entry["failure"]
-            lines.append(f"  - {entry['path']}\n      [{failure['kind']}] {failure['reason']}")
+            lines.append(f"  - {printable(entry['path'])}")
+            lines.append(f"      [{failure['kind']}] {printable(failure['reason'])}")
             if failure.get("detail"):
                 last = failure["detail"].strip().splitlines()[-1]
                 lines.append(f"      {last} (traza completa en el informe JSON)")

@@ -73,7 +73,9 @@ def _walk(folder: Path, real_root: Path, ancestors: frozenset[Path]) -> Iterator
         if _skipped(entry.name):
             continue
         path = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False) or (entry.is_symlink() and path.is_dir()):
+        if not _utf8_path(path):
+            yield path  # reported once by _source_file, a folder with everything in it
+        elif entry.is_dir(follow_symlinks=False) or (entry.is_symlink() and path.is_dir()):
             if not entry.is_symlink() or path.resolve().is_relative_to(real_root):
                 yield from _walk(path, real_root, ancestors)
             else:
@@ -83,6 +85,8 @@ def _walk(folder: Path, real_root: Path, ancestors: frozenset[Path]) -> Iterator
 
 
 def _source_file(path: Path, root: Path, known: KnownStat | None = None) -> Found:
+    if not _utf8_path(path):
+        return _undecodable_name(path)
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         return _unreadable(path, "Enlace a un lugar fuera de la carpeta del corpus; no se sigue")
     if path.is_dir():
@@ -117,6 +121,39 @@ def _sha256(path: Path) -> str:
         while chunk := fh.read(HASH_CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def display_path(path: Path | str) -> str:
+    """`path` as text that can be printed and stored: bytes that are not UTF-8 (kept by Python
+    as lone surrogates) become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _utf8_path(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # os.fsdecode kept undecodable bytes as lone surrogates
+        return False
+    return True
+
+
+def _undecodable_name(path: Path) -> ExtractionFailure:
+    """A name that is not UTF-8 (a Latin-1 "informe-migraci\xf3n.txt" from a Windows zip) fails
+    alone: the index, its catalog and the reports store text, and such a name is not text.
+    The reason proposes the name read as Windows-1252, the usual origin."""
+    shown = display_path(path)
+    guess = os.fsencode(path.name).decode("cp1252", "replace")
+    what = "Carpeta" if path.is_dir() else "Archivo"
+    return ExtractionFailure(
+        path=shown,
+        kind=FailureKind.UNSUPPORTED,
+        reason=(
+            f"{what} con un nombre que no es UTF-8 (suele venir de un ZIP de Windows); no se "
+            f"indexa. Renómbrelo, por ejemplo a «{guess}» (convmv -f cp1252 -t utf-8 -r "
+            "--notest CARPETA lo hace con todos), y vuelva a ejecutar la ingesta."
+        ),
+        actor=Actor.ADMINISTRATOR,
+    )
 
 
 def _unreadable(path: Path, what: str) -> ExtractionFailure:
