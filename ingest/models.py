@@ -130,6 +130,8 @@ class LessonRecord:
     context: str = ""  # "Contexto y condiciones previas relacionadas"
     goals: str = ""  # "Metas del proyecto"
     beneficiaries: str = ""  # "Beneficiarios"
+    success: str = ""  # "Éxito / Cuestiones positivas"
+    challenges: str = ""  # "Desafíos, dificultades, problemas"
     sdg: tuple[int, ...] = ()  # ODS numbers, 1-17
     gcm: tuple[int, ...] = ()  # Global Compact for Migration objectives, 1-23
     lesson_type: str = ""  # acervo/vocab/lesson_types.csv: positiva | negativa | buena-practica

@@ -15,9 +15,11 @@ A record is put together from every place its code opens:
 
 Inside a block, labelled parts are read whether the label stands on its own line (`Hallazgo`)
 or inline after a sentence (`Área: Salud. Hallazgo: ...`): area, finding, description, context,
-goals, beneficiaries. SDG numbers come from `ODS 4` / `SDG 4` (and SDG names in the "Relación
-con ODS" part); GCM objectives from `Objetivo 15` written after the record mentions the Pacto
-Mundial. The lesson type comes from the code's prefix, which documents define in their legend;
+goals, beneficiaries, success ("Éxito / Cuestiones positivas") and challenges ("Desafíos,
+dificultades, problemas"). SDG numbers come from `ODS 4` / `SDG 4` (and SDG names in the
+"Relación con ODS" part); GCM objectives from `Objetivo 15` written after the record mentions
+the Pacto Mundial. The lesson type comes from the code's prefix, which documents define in their
+legend;
 the text's "Tipo de lección" part only decides when the prefix is unknown (seed documents list
 both "Lección positiva" and "Lección negativa" as a checkbox, so the text alone is ambiguous).
 """
@@ -75,18 +77,24 @@ LABELS: dict[str, tuple[str, ...]] = {
         "Lección negativa",
         "Buena práctica",
     ),
+    "success": ("Éxito / Cuestiones positivas", "Cuestiones positivas", "Éxito"),
+    "challenges": ("Desafíos, dificultades, problemas", "Desafíos", "Dificultades"),
     # Parts kept in the text but not in a field: they end the part before them.
     "other": (
         "Principios rectores",
         "Objetivos",
-        "Éxito / Cuestiones positivas",
-        "Éxito",
-        "Desafíos, dificultades, problemas",
-        "Desafíos",
         "Recomendaciones",
     ),
 }
-TEXT_FIELDS = ("finding", "description", "context", "goals", "beneficiaries")
+TEXT_FIELDS = (
+    "finding",
+    "description",
+    "context",
+    "goals",
+    "beneficiaries",
+    "success",
+    "challenges",
+)
 # Column headers of summary tables (folded) -> what the column holds.
 CODE_HEADERS = frozenset({"codigo", "code", "cod"})
 STATEMENT_HEADERS = ("descripcion", "leccion", "hallazgo", "titulo", "description", "lesson")
@@ -235,6 +243,8 @@ def _record(code: str, parts: list[_Part]) -> LessonRecord:
         context=fields.get("context", ""),
         goals=fields.get("goals", ""),
         beneficiaries=fields.get("beneficiaries", ""),
+        success=fields.get("success", ""),
+        challenges=fields.get("challenges", ""),
         sdg=_sdg_numbers(text, fields.get("sdg", "")),
         gcm=_gcm_numbers(text),
         lesson_type=_lesson_type(code, fields.get("type", "")),

@@ -96,6 +96,8 @@ class RecordInfo:
     context: str = ""
     goals: str = ""
     beneficiaries: str = ""
+    success: str = ""  # "Éxito / Cuestiones positivas"
+    challenges: str = ""  # "Desafíos, dificultades, problemas"
     text: str = ""
 
 
@@ -198,6 +200,8 @@ def record_to_json(record: RecordInfo) -> dict:
         "context": record.context,
         "goals": record.goals,
         "beneficiaries": record.beneficiaries,
+        "success": record.success,
+        "challenges": record.challenges,
         "text": record.text,
     }
 

@@ -137,6 +137,8 @@ def _parts(record: LessonRecord, document_title: str) -> dict[str, str]:
         "context": record.context,
         "goals": record.goals,
         "beneficiaries": record.beneficiaries,
+        "success": record.success,
+        "challenges": record.challenges,
         "text": record.text,
     }
 

@@ -216,3 +216,17 @@ def test_lesson_types_and_record_areas_parse() -> None:
     areas = vocab.record_areas()
     assert areas and all(re.fullmatch(r"[A-Z]{2,3}", s) for s in areas)
     assert set(areas.values()) <= topics
+
+
+SEED = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "000_4277ee8af15f2fd8.txt"
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="../shared/seed is not there")
+def test_seed_record_keeps_its_success_and_challenges() -> None:
+    """The compendium prints every part of a record: "Éxito" and "Desafíos" are fields too."""
+    records = {r.code: r for r in find_records([Page(1, SEED.read_text(encoding="utf-8"))])}
+    record = records["LN2_GN"]
+    assert record.success.startswith("La creación de un repositorio interagencial permite")
+    assert record.challenges.startswith("El desafío radica en la sistematización")
+    assert record.challenges.endswith("por las agencias del sistema")  # the next label ends it
+    assert record.beneficiaries.startswith("Instituciones y organismos")
