@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from stat import S_ISREG
 
@@ -42,6 +42,40 @@ def discover(roots: Sequence[Path], known: KnownStat | None = None) -> Iterator[
                 continue
             seen.add(path)
             yield _source_file(path, root, known)
+
+
+def rediscover(paths: Iterable[Path], roots: Sequence[Path]) -> Iterator[Found]:
+    """`paths` found again, hashed anew (they changed since `discover` saw them)."""
+    for path in paths:
+        root = next((r for r in roots if path.is_relative_to(r)), path.parent)
+        yield _source_file(path, Path(os.path.abspath(root)))
+
+
+def vanished(path: Path | str) -> ExtractionFailure:
+    """A file deleted or moved away while the run went on: an ordinary outcome."""
+    return ExtractionFailure(
+        path=display_path(path),
+        kind=FailureKind.VANISHED,
+        reason=(
+            "El archivo desapareció durante la ingesta (se borró o se movió): no se indexó. "
+            "Si se movió dentro del corpus, la próxima ingesta lo encontrará en su lugar nuevo."
+        ),
+        actor=Actor.NOBODY,
+    )
+
+
+def changed_while_read(path: Path | str) -> ExtractionFailure:
+    """A file that changed while it was read, also on the second try (still being copied)."""
+    return ExtractionFailure(
+        path=display_path(path),
+        kind=FailureKind.CHANGED,
+        reason=(
+            "El archivo cambió mientras se leía, también al reintentarlo (¿se está copiando o "
+            "editando todavía?): no se indexó esta vez. Vuelva a ejecutar la ingesta cuando "
+            "termine de escribirse."
+        ),
+        actor=Actor.ADMINISTRATOR,
+    )
 
 
 def is_sidecar(name: str) -> bool:
@@ -98,7 +132,9 @@ def _source_file(path: Path, root: Path, known: KnownStat | None = None) -> Foun
             return _unreadable(path, "No es un archivo normal (tubería, dispositivo o socket)")
         digest = _known_digest(path, stat, known) or _sha256(path)
     except FileNotFoundError:
-        return _unreadable(path, "Enlace roto, o el archivo desapareció durante la lectura")
+        if path.is_symlink():
+            return _unreadable(path, "Enlace roto (apunta a un archivo que no existe)")
+        return vanished(path)
     except OSError as err:
         return _unreadable(path, f"No se puede leer el archivo ({err.strerror or err})")
     return SourceFile(

@@ -186,6 +186,8 @@ class FailureKind(StrEnum):
     BOMB = "bomb"
     TIMEOUT = "timeout"
     TOO_MUCH_MEMORY = "too_much_memory"
+    VANISHED = "vanished"  # deleted or moved during the run: nobody needs to act
+    CHANGED = "changed"  # still being written while read, twice: the next run reads it
     ERROR = "error"  # unexpected: a bug for a developer
 
 

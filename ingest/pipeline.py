@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Protocol
 
 from acervo import __version__
-from acervo.ingest.discover import discover
+from acervo.ingest.discover import changed_while_read, discover, rediscover, vanished
 from acervo.ingest.metadata import folder_layer, resolve_metadata, sidecar_layer
 from acervo.ingest.models import (
     EXTRACT_MEMORY_MB,
@@ -164,7 +164,14 @@ def run_ingest(
         retry = retry_failed
         yield from _check_groups(groups, known, roots, catalog, to_extract, retry, base, limits)
         extract = extract or functools.partial(extract_many, pool=pool, timeout_s=timeout_s)
-        yield from _extract_groups(to_extract, roots, extract)
+        moved: list[Path] = []
+        yield from _extract_groups(to_extract, roots, extract, moved)
+        if moved:  # changed or gone while read: found and extracted once more
+            again, failures = _group_by_content(rediscover(moved, roots))
+            yield from (Failed(failure) for failure in failures)
+            to_extract = {}
+            yield from _check_groups(again, known, roots, catalog, to_extract, retry, base, limits)
+            yield from _extract_groups(to_extract, roots, extract, None)
     finally:
         if pool is not None:
             pool.close()  # also when the caller stops early: no worker outlives the run
@@ -235,7 +242,11 @@ def _extract_groups(
     to_extract: dict[Path, _Pending],
     roots: Sequence[Path],
     extract: ExtractFn,
+    moved: list[Path] | None,
 ) -> Iterator[IngestEvent]:
+    """Events of the extracted documents. A file whose size or mtime is no longer what
+    discovery saw (it changed or vanished while being read) goes to `moved` to be tried again,
+    or, when `moved` is None (the second try), is reported as changed or vanished."""
     started: dict[Path, float] = {}
 
     def timed(paths: Iterable[Path]) -> Iterator[Path]:
@@ -253,6 +264,13 @@ def _extract_groups(
         for path, outcome in outcomes:
             pending = to_extract.pop(path)
             seconds = time.monotonic() - started.pop(path, time.monotonic())
+            change = _change_since_discovery(pending.group[0])
+            if change is not None and moved is not None:
+                moved.extend(source.path for source in pending.group)
+                continue
+            if change is not None:  # not remembered as a failure: the next run reads it anew
+                yield from _events_for(pending.group, change(path), roots, seconds=seconds)
+                continue
             yield from _events_for(
                 pending.group,
                 outcome,
@@ -261,6 +279,20 @@ def _extract_groups(
                 seconds=seconds,
                 attempt=pending.attempt,
             )
+
+
+def _change_since_discovery(source: SourceFile) -> Callable[[Path], ExtractionFailure] | None:
+    """How to report `source` when it is not as discovery saw it (gone, or another size or
+    mtime: what was read may not be the content hashed), or None when it is unchanged."""
+    try:
+        now = os.stat(source.path)
+    except FileNotFoundError:
+        return vanished
+    except OSError:
+        return None  # unreadable now: the extraction's own outcome says why
+    if source.mtime_ns and (now.st_size, now.st_mtime_ns) != (source.size, source.mtime_ns):
+        return changed_while_read
+    return None
 
 
 def _with_password(base: ExtractOptions, group: Sequence[SourceFile]) -> ExtractOptions:

@@ -29,6 +29,7 @@ from pathlib import Path
 # Imported here so forked children inherit the loaded parsers instead of importing them again.
 from acervo.ingest import extractors, neardup
 from acervo.ingest.detect import HEAD_BYTES, detect_format
+from acervo.ingest.discover import vanished
 from acervo.ingest.errors import IngestError
 from acervo.ingest.language import load_language_profiles
 from acervo.ingest.metadata import text_guesses
@@ -263,6 +264,11 @@ def _extract_message(path: Path, options: ExtractOptions) -> tuple:
         return ("failed", exc.kind, exc.actor, str(exc), "")
     except MemoryError:
         return ("failed", FailureKind.TOO_MUCH_MEMORY, Actor.ADMINISTRATOR, "", "")
+    except FileNotFoundError:
+        if os.path.lexists(path):  # something else is missing: a bug
+            return ("failed", FailureKind.ERROR, Actor.DEVELOPER, "", traceback.format_exc())
+        gone = vanished(path)  # deleted or moved since it was found: not a bug
+        return ("failed", gone.kind, gone.actor, gone.reason, "")
     except Exception:  # noqa: BLE001 - any other error is a bug to report with its traceback
         return ("failed", FailureKind.ERROR, Actor.DEVELOPER, "", traceback.format_exc())
 
