@@ -12,13 +12,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from acervo.config import Config
-from acervo.ingest.models import ExtractedDocument, ExtractionFailure, ExtractOptions, FileStat
+from acervo.ingest.models import ExtractedDocument, ExtractOptions, FileStat
 from acervo.ingest.neardup import NearDuplicateFinder, TranslationFinder
 from acervo.ingest.pipeline import (
     Failed,
     Indexed,
     IngestEvent,
     KnownIndex,
+    Summary,
     Unchanged,
     run_ingest,
 )
@@ -46,17 +47,16 @@ class RemovalRefused(RuntimeError):
 
 
 @dataclass
-class IngestSummary:
-    seen: int = 0  # files found
-    indexed: int = 0  # documents added or re-indexed
-    unchanged: int = 0  # documents already in the index as they are
-    duplicates: int = 0  # extra copies of a document found in other paths
+class IngestSummary(Summary):
+    """What a run did: the pipeline's counts (files seen, documents indexed, unchanged,
+    copies, failures, pages) and what only the index knows."""
+
     removed: int = 0  # documents whose files are gone
-    pages: int = 0
-    failed: list[ExtractionFailure] = field(default_factory=list)
+    updated: int = 0  # of `indexed`: documents that replaced an indexed version (text or metadata)
+    not_retried: list[str] = field(default_factory=list)  # failed as before: not extracted again
+    changed: bool = True  # False: nothing changed, the live generation was left as it was
     index_version: str = ""
     seconds: float = 0.0
-    updated: int = 0  # of `indexed`: documents that replaced an indexed version (text or metadata)
     report: str = ""  # path of this run's JSON report
 
 
@@ -116,91 +116,147 @@ def _run(
     meter: Progress | None = None,
     options: IngestOptions = IngestOptions(),
 ) -> IngestSummary:
+    """The run in order: extraction events are recorded (summary, report, catalog changes) and
+    their documents written as they come; then the documents whose files are gone; then the
+    switch to the new generation, or none when nothing changed."""
     started = time.monotonic()
-    summary = IngestSummary()
-    changes = CatalogChanges(roots=tuple(str(root) for root in roots))
-    seen_ids: set[str] = set()
-    seen_paths: set[str] = set()
-    known_paths = {path for paths in known.values() for path in paths}
-    say = progress or (lambda _line: None)
-
-    def documents() -> Iterator[ExtractedDocument]:
-        events = run_ingest(
-            roots,
-            known,
-            workers=config.workers,
-            timeout_s=config.extract_timeout_s,
-            memory_mb=config.extract_memory_mb,
-            catalog=snapshot,
-            retry_failed=options.retry_failed,
-            **extraction_settings(config, meter),
-        )
-        # Built at the first document to index, not before the run starts: reading every indexed
-        # signature delayed the extraction workers of a small re-ingest (and a run with nothing
-        # to index does not need it).
-        finders = functools.cache(lambda: _finders(store))
-        for event in _metered(events, meter):
-            if isinstance(event, Indexed):
-                doc = _with_related(event.doc, *finders())
-                seen_ids.add(doc.doc_id)
-                seen_paths.update(doc.paths)
-                summary.indexed += 1
-                summary.seen += len(doc.paths)
-                summary.duplicates += len(doc.paths) - 1
-                summary.pages += len(doc.pages)
-                updated = doc.doc_id in known or any(p in known_paths for p in doc.paths)
-                summary.updated += updated
-                outcome = Outcome.UPDATED if updated else Outcome.ADDED
-                note = "metadatos actualizados sin volver a extraer" if event.reused else ""
-                for entry in document_entries(doc, outcome, event.seconds, note):
-                    report.add(entry)
-                for path in set(known.get(doc.doc_id, ())) - set(doc.paths):
-                    report.add(FileEntry(path, Outcome.REMOVED, doc_id=doc.doc_id))  # a copy gone
-                say(f"+ {doc.paths[0]} ({len(doc.pages)} p.)")
-                yield doc
-            elif isinstance(event, Unchanged):
-                seen_ids.add(event.doc_id)
-                seen_paths.update(event.paths)
-                summary.unchanged += 1
-                summary.seen += len(event.paths)
-                summary.duplicates += len(event.paths) - 1
-                changes.restat.extend(_restat(event.sources, snapshot))
-                first, *copies = event.paths
-                report.add(FileEntry(first, Outcome.UNCHANGED, doc_id=event.doc_id))
-                for path in copies:
-                    report.add(FileEntry(path, Outcome.DUPLICATE, doc_id=event.doc_id,
-                                         duplicate_of=first))  # fmt: skip
-            elif isinstance(event, Failed):
-                seen_paths.add(event.failure.path)
-                summary.seen += 1
-                summary.failed.append(event.failure)
-                if event.stat is not None and event.attempt:
-                    changes.failures.append(FailedFile(event.stat, event.attempt, event.failure))
-                note = REMEMBERED_FAILURE_NOTE if event.remembered else ""
-                report.add(failure_entry(event.failure, event.seconds, note))
-                say(f"! {event.failure.path}: {event.failure.reason}")
-
-    def removed() -> Iterator[str]:
-        # Evaluated by the store after every document was added, so seen_ids is complete.
-        for doc_id, paths in known.items():
-            if doc_id not in seen_ids and all(_under(p, roots) for p in paths):
-                gone = [p for p in paths if p not in seen_paths]
-                summary.removed += bool(gone)  # else its files changed content: an update
-                for path in gone:
-                    report.add(FileEntry(path, Outcome.REMOVED, doc_id=doc_id))
-                yield doc_id
-
+    events = run_ingest(
+        roots,
+        known,
+        workers=config.workers,
+        timeout_s=config.extract_timeout_s,
+        memory_mb=config.extract_memory_mb,
+        catalog=snapshot,
+        retry_failed=options.retry_failed,
+        **extraction_settings(config, meter),
+    )
+    ledger = _Ledger(roots, known, snapshot, report, progress or (lambda _line: None), store)
     try:
-        store.update(documents(), removed(), changes=changes)
+        ledger.summary.changed = _write(store, _metered(events, meter), ledger)
     except BaseException as exc:
         interrupted = not isinstance(exc, Exception)
         status = RunStatus.INTERRUPTED if interrupted else RunStatus.FAILED
         _close_report(report, status, error=str(exc))
         raise
+    summary = ledger.summary
     summary.index_version = store.version()
     summary.seconds = time.monotonic() - started
     summary.report = _close_report(report, RunStatus.COMPLETED, version=summary.index_version)
     return summary
+
+
+def _write(store: IndexStore, events: Iterator[IngestEvent], ledger: _Ledger) -> bool:
+    """Record every event and write the documents to index into a new generation, opened at
+    the first of them; False when the run changed nothing and no generation was written."""
+    first = next((doc for event in events if (doc := ledger.record(event))), None)
+    if first is None and store.live_generation() and not ledger.changes_anything():
+        return False
+    with store.new_generation() as generation:
+        if first is not None:
+            generation.add(first)
+        for event in events:
+            if doc := ledger.record(event):
+                generation.add(doc)
+        generation.remove(ledger.removals())  # only now is every seen document known
+        generation.apply(ledger.changes)
+    return True
+
+
+class _Ledger:
+    """What the run has seen so far, kept in one place: the summary, the report's entries,
+    the catalog's changes, and the ids and paths seen (for the removals at the end)."""
+
+    def __init__(
+        self,
+        roots: tuple[Path, ...],
+        known: Mapping[str, tuple[str, ...]],
+        snapshot: KnownIndex,
+        report: RunReport,
+        say: Callable[[str], None],
+        store: IndexStore,
+    ) -> None:
+        self.roots, self.known, self.snapshot, self.report, self.say = (
+            roots, known, snapshot, report, say,
+        )  # fmt: skip
+        self.summary = IngestSummary()
+        self.changes = CatalogChanges(roots=tuple(str(root) for root in roots))
+        self.seen_ids: set[str] = set()
+        self.seen_paths: set[str] = set()
+        self.known_paths = {path for paths in known.values() for path in paths}
+        self.new_failures = 0  # failures the catalog does not remember yet
+        self._removals: list[str] | None = None
+        # Built at the first document to index, not before the run starts: reading every indexed
+        # signature delayed the extraction workers of a small re-ingest (and a run with nothing
+        # to index does not need it).
+        self._finders = functools.cache(lambda: _finders(store))
+
+    def record(self, event: IngestEvent) -> ExtractedDocument | None:
+        """Account for one event; returns the document to write, if it is one."""
+        self.summary.add(event)
+        if isinstance(event, Indexed):
+            return self._indexed(event)
+        if isinstance(event, Unchanged):
+            self._unchanged(event)
+        else:
+            self._failed(event)
+        return None
+
+    def _indexed(self, event: Indexed) -> ExtractedDocument:
+        doc = _with_related(event.doc, *self._finders())
+        self.seen_ids.add(doc.doc_id)
+        self.seen_paths.update(doc.paths)
+        updated = doc.doc_id in self.known or any(p in self.known_paths for p in doc.paths)
+        self.summary.updated += updated
+        outcome = Outcome.UPDATED if updated else Outcome.ADDED
+        note = "metadatos actualizados sin volver a extraer" if event.reused else ""
+        for entry in document_entries(doc, outcome, event.seconds, note):
+            self.report.add(entry)
+        for path in set(self.known.get(doc.doc_id, ())) - set(doc.paths):
+            self.report.add(FileEntry(path, Outcome.REMOVED, doc_id=doc.doc_id))  # a copy gone
+        self.say(f"+ {doc.paths[0]} ({len(doc.pages)} p.)")
+        return doc
+
+    def _unchanged(self, event: Unchanged) -> None:
+        self.seen_ids.add(event.doc_id)
+        self.seen_paths.update(event.paths)
+        self.changes.restat.extend(_restat(event.sources, self.snapshot))
+        first, *copies = event.paths
+        self.report.add(FileEntry(first, Outcome.UNCHANGED, doc_id=event.doc_id))
+        for path in copies:
+            self.report.add(FileEntry(path, Outcome.DUPLICATE, doc_id=event.doc_id,
+                                      duplicate_of=first))  # fmt: skip
+
+    def _failed(self, event: Failed) -> None:
+        failure = event.failure
+        self.seen_paths.add(failure.path)
+        if event.stat is not None and event.attempt:
+            self.changes.failures.append(FailedFile(event.stat, event.attempt, failure))
+            self.new_failures += not event.remembered
+        if event.remembered:
+            self.summary.not_retried.append(failure.path)
+        note = REMEMBERED_FAILURE_NOTE if event.remembered else ""
+        self.report.add(failure_entry(failure, event.seconds, note))
+        self.say(f"! {failure.path}: {failure.reason}")
+
+    def removals(self) -> list[str]:
+        """Indexed documents under the run's folders that were not seen: their files are gone
+        (or changed content, which is an update). Asked once every event was recorded."""
+        if self._removals is None:
+            self._removals = []
+            for doc_id, paths in self.known.items():
+                if doc_id in self.seen_ids or not all(_under(p, self.roots) for p in paths):
+                    continue
+                gone = [p for p in paths if p not in self.seen_paths]
+                self.summary.removed += bool(gone)
+                for path in gone:
+                    self.report.add(FileEntry(path, Outcome.REMOVED, doc_id=doc_id))
+                self._removals.append(doc_id)
+        return self._removals
+
+    def changes_anything(self) -> bool:
+        """Whether the index would differ, once every event was recorded and none was a
+        document to index: a removal, a file's new stat, a failure not remembered yet."""
+        return bool(self.removals() or self.changes.restat or self.new_failures)
 
 
 def _restat(sources: Iterable[FileStat], snapshot: KnownIndex) -> Iterator[FileStat]:

@@ -339,11 +339,31 @@ def _print_summary(summary) -> None:
     _show(f"Duplicados (copias): {summary.duplicates}")
     _show(f"Eliminados:          {summary.removed}")
     _show(f"Fallidos:            {len(summary.failed)}")
+    not_retried = set(summary.not_retried)
     for failure in summary.failed:
-        _show(f"  - {printable(failure.path)}\n      [{failure.kind}] {printable(failure.reason)}")
-    _show(f"Índice: {summary.index_version} ({summary.seconds:.1f} s)")
+        again = "  (sin reintentar)" if failure.path in not_retried else ""
+        path, reason = printable(failure.path), printable(failure.reason)
+        _show(f"  - {path}{again}\n      [{failure.kind}] {reason}")
+    if not_retried:
+        _show(_not_retried_line(len(not_retried)))
+    state = "" if summary.changed else ", sin cambios"
+    _show(f"Índice: {summary.index_version}{state} ({summary.seconds:.1f} s)")
     if summary.report:
         _show(f"Informe: {summary.report}  (acervo report)")
+
+
+def _not_retried_line(count: int) -> str:
+    if count == 1:
+        return (
+            "  (sin reintentar): falló igual en una ingesta anterior y no cambió (ni el archivo "
+            "ni las opciones), así que no se volvió a extraer; use --retry-failed para "
+            "intentarlo de nuevo."
+        )
+    return (
+        f"  (sin reintentar): estos {count} archivos fallaron igual en una ingesta anterior y no "
+        "cambiaron (ni los archivos ni las opciones), así que no se volvieron a extraer; use "
+        "--retry-failed para intentarlo de nuevo."
+    )
 
 
 def _cmd_search(args: argparse.Namespace, config: Config) -> int:

@@ -27,7 +27,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -106,19 +106,21 @@ class Summary:
     seen: int = 0  # files found, copies included
     indexed: int = 0  # documents (re-)indexed
     unchanged: int = 0  # documents left as they are
-    failed: int = 0  # files that failed
     duplicates: int = 0  # extra copies beyond the first of each document
+    pages: int = 0  # pages of the documents (re-)indexed
+    failed: list[ExtractionFailure] = field(default_factory=list)  # one per file that failed
 
     def add(self, event: IngestEvent) -> None:
         if isinstance(event, Failed):
             self.seen += 1
-            self.failed += 1
+            self.failed.append(event.failure)
             return
         paths = event.doc.paths if isinstance(event, Indexed) else event.paths
         self.seen += len(paths)
         self.duplicates += len(paths) - 1
         if isinstance(event, Indexed):
             self.indexed += 1
+            self.pages += len(event.doc.pages)
         else:
             self.unchanged += 1
 

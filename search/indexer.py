@@ -11,6 +11,7 @@ catalog (search/catalog.py), so the catalog swaps with the index it describes.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -221,47 +222,52 @@ class IndexStore:
     ) -> UpdateStats:
         """Write a new generation with `add` (re)indexed and `remove` deleted, then switch to it.
 
-        `add` is consumed lazily, one document at a time; `remove` is read after every document
-        was added (the caller may compute it while `add` runs), and so are `changes` for the
-        catalog (new stats of unchanged files, the run's failures). Takes the ingest lock unless
-        the caller holds it already. `fresh` starts from an empty index instead of a copy of the
-        live one; so does a live generation written with another schema (`schema_is_current`),
-        which cannot take the new documents: the caller re-adds everything (acervo.build).
+        `add` is consumed lazily, one document at a time, then `remove` is read. A caller that
+        learns what to remove only after adding (acervo.build) uses `new_generation` itself.
+        """
+        with self.new_generation(fresh=fresh) as generation:
+            for doc in add:
+                generation.add(doc)
+            generation.remove(remove)
+            generation.apply(changes or CatalogChanges())
+        return generation.stats
+
+    @contextlib.contextmanager
+    def new_generation(self, *, fresh: bool = False) -> Iterator[GenerationWriter]:
+        """A new generation to fill, switched to when the block ends without an error.
+
+        It starts as a copy of the live one, or empty when `fresh` or when the live one was
+        written with another schema (`schema_is_current`), which cannot take the new documents:
+        the caller re-adds everything (acervo.build). An error in the block (or in writing)
+        deletes the new generation and leaves the live one as it was (IndexUpdateError says
+        so). Takes the ingest lock unless the caller holds it already.
         """
         live = self.live_generation()
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            with self.lock:
-                return self._update_locked(add, remove, fresh, changes or CatalogChanges())
-        except OSError as exc:  # the root or the lock file could not be written
-            raise IndexUpdateError(disk_error_message(exc, self.root, live)) from exc
-
-    def _update_locked(
-        self,
-        add: Iterable[ExtractedDocument],
-        remove: Iterable[str],
-        fresh: bool,
-        changes: CatalogChanges,
-    ) -> UpdateStats:
-        live = self.live_generation()
-        self._delete_partial_generations(live)
-        fresh = fresh or not self.schema_is_current()
-        new_dir = self.root / f"gen-{self._last_generation_number() + 1:06d}"
-        try:
-            _start_generation(self.root / live if live and not fresh else None, new_dir)
-            stats = _write_generation(new_dir, add, remove, changes)
-            _fsync_tree(new_dir)
-            _test_pause("before-swap")
-            self._switch_to(new_dir.name)
-        except BaseException as exc:
-            if self.live_generation() != new_dir.name:
-                shutil.rmtree(new_dir, ignore_errors=True)
-            if not isinstance(exc, Exception):
-                raise  # KeyboardInterrupt & co. pass through, after the cleanup
-            raise IndexUpdateError(_failure_message(exc, self.root, live)) from exc
-        _test_pause("after-swap")
-        self._delete_old_generations(keep={new_dir.name, live})
-        return stats
+        with contextlib.ExitStack() as held:
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                held.enter_context(self.lock)
+            except OSError as exc:  # the root or the lock file could not be written
+                raise IndexUpdateError(disk_error_message(exc, self.root, live)) from exc
+            live = self.live_generation()
+            self._delete_partial_generations(live)
+            fresh = fresh or not self.schema_is_current()
+            new_dir = self.root / f"gen-{self._last_generation_number() + 1:06d}"
+            try:
+                _start_generation(self.root / live if live and not fresh else None, new_dir)
+                with GenerationWriter(new_dir) as generation:
+                    yield generation
+                _fsync_tree(new_dir)
+                _test_pause("before-swap")
+                self._switch_to(new_dir.name)
+            except BaseException as exc:
+                if self.live_generation() != new_dir.name:
+                    shutil.rmtree(new_dir, ignore_errors=True)
+                if not isinstance(exc, Exception):
+                    raise  # KeyboardInterrupt & co. pass through, after the cleanup
+                raise IndexUpdateError(_failure_message(exc, self.root, live)) from exc
+            _test_pause("after-swap")
+            self._delete_old_generations(keep={new_dir.name, live})
 
     def _last_generation_number(self) -> int:
         return max((_generation_number(p.name) for p in self.root.iterdir()), default=0)
@@ -400,51 +406,58 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _write_generation(
-    directory: Path,
-    add: Iterable[ExtractedDocument],
-    remove: Iterable[str],
-    changes: CatalogChanges,
-) -> UpdateStats:
-    ix = index.open_dir(str(directory))
-    writer = ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
-    catalog = Catalog(directory, writable=True)
-    try:
-        added = _add_documents(writer, catalog, add)
-        removed = 0
-        for doc_id in remove:
-            if doc_id not in added and _delete(writer, doc_id):
-                catalog.forget(doc_id)
-                removed += 1
-        catalog.apply(changes)
-        writer.commit()
-        catalog.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        catalog.close()
-    return _stats(ix, added=len(added), removed=removed)
+class GenerationWriter:
+    """The one writer of a new generation (IndexStore.new_generation): documents are written
+    as they come (never the whole corpus in memory), then removals and catalog changes; the
+    whole is committed when the block ends, or cancelled."""
 
+    def __init__(self, directory: Path) -> None:
+        self._ix = index.open_dir(str(directory))
+        self._writer = self._ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
+        self._catalog = Catalog(directory, writable=True)
+        self._added: set[str] = set()
+        self._removed = 0
+        self.stats = UpdateStats(added=0, removed=0, documents=0, pages=0)  # set by the commit
 
-def _add_documents(
-    writer: IndexWriter, catalog: Catalog, docs: Iterable[ExtractedDocument]
-) -> set[str]:
-    """Write each document as it comes (never the whole corpus in memory); returns their ids."""
-    added: set[str] = set()
-    for doc in docs:
-        if doc.doc_id in added:
-            continue  # the same content yielded twice: index it once
-        _delete(writer, doc.doc_id)  # a changed document replaces its old records
-        catalog.put(doc)
+    def __enter__(self) -> GenerationWriter:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
+        try:
+            if exc_type is not None:
+                self._writer.cancel()
+                return
+            self._writer.commit()
+            self._catalog.commit()
+        except BaseException:
+            self._writer.cancel()
+            raise
+        finally:
+            self._catalog.close()
+        self.stats = _stats(self._ix, added=len(self._added), removed=self._removed)
+
+    def add(self, doc: ExtractedDocument) -> None:
+        if doc.doc_id in self._added:
+            return  # the same content given twice: index it once
+        _delete(self._writer, doc.doc_id)  # a changed document replaces its old records
+        self._catalog.put(doc)
         fields = doc_record(doc)
-        writer.add_document(**fields)
+        self._writer.add_document(**fields)
         for record in page_records(doc):
-            writer.add_document(**record)
+            self._writer.add_document(**record)
         for unit in records.record_units(doc, fields):  # lessons-learned records
-            writer.add_document(**unit)
-        added.add(doc.doc_id)
-    return added
+            self._writer.add_document(**unit)
+        self._added.add(doc.doc_id)
+
+    def remove(self, doc_ids: Iterable[str]) -> None:
+        for doc_id in doc_ids:
+            if doc_id not in self._added and _delete(self._writer, doc_id):
+                self._catalog.forget(doc_id)
+                self._removed += 1
+
+    def apply(self, changes: CatalogChanges) -> None:
+        """The catalog's other news: new stats of unchanged files, the run's failures."""
+        self._catalog.apply(changes)
 
 
 def _delete(writer: IndexWriter, doc_id: str) -> bool:

@@ -87,9 +87,29 @@ def changed(summary: IngestSummary) -> dict[str, str]:
 
 
 def test_a_second_run_processes_nothing(corpus: Path, store: IndexStore) -> None:
+    live = store.live_generation()
     again = ingest(corpus, store)
     assert (again.indexed, again.removed, again.unchanged) == (0, 0, _documents_in(corpus))
     assert changed(again) == {}
+    # Nothing changed: the live generation stays (no copy written and swapped in), and the
+    # summary and the report say so.
+    assert store.live_generation() == live and not again.changed
+    assert sorted(p.name for p in store.root.glob("gen-*")) == [live]
+    assert load_report(Path(again.report))["index_version"].startswith(f"{live} (")
+
+
+def test_a_run_that_changes_something_writes_a_new_generation(
+    corpus: Path, store: IndexStore
+) -> None:
+    live = store.live_generation()
+    path = sorted((corpus / "UNICEF").rglob("*.pdf"))[0]
+    new_time = path.stat().st_mtime_ns + 10**9
+    os.utime(path, ns=(new_time, new_time))  # same content, new stat: the catalog must learn it
+    touched = ingest(corpus, store)
+    assert touched.changed and touched.indexed == 0 and store.live_generation() != live
+    path.unlink()
+    removed = ingest(corpus, store)
+    assert removed.changed and removed.removed == 1
 
 
 def test_size_and_mtime_are_checked_before_the_hash(corpus: Path, store: IndexStore) -> None:

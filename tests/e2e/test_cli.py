@@ -47,6 +47,19 @@ def test_reingest_changes_nothing(corpus_index, tmp_path):
     assert summary_number(again.stdout, "Indexados") == 0
     assert summary_number(again.stdout, "Sin cambios") == summary_number(first.stdout, "Indexados")
     assert summary_number(again.stdout, "Eliminados") == 0
+    assert re.search(r"^Índice: gen-\d+ \(\d+ documentos\), sin cambios", again.stdout, re.M)
+
+
+def test_a_failure_not_extracted_again_says_so_in_the_summary(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "roto.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf\n")
+    index = tmp_path / "index"
+    first = acervo("--index", index, "ingest", "--quiet", tmp_path / "corpus")
+    assert first.returncode == 1 and "sin reintentar" not in first.stdout
+    again = acervo("--index", index, "ingest", "--quiet", tmp_path / "corpus")
+    assert again.returncode == 1
+    assert "roto.pdf  (sin reintentar)" in again.stdout
+    assert "no se volvió a extraer; use --retry-failed" in again.stdout
 
 
 def test_educacion_ninos_finds_the_pages_that_say_educacion_and_ninos(corpus_index):
