@@ -184,6 +184,7 @@ class _Ledger:
         self.seen_paths: set[str] = set()
         self.known_paths = {path for paths in known.values() for path in paths}
         self.new_failures = 0  # failures the catalog does not remember yet
+        self.first_path: dict[str, str] = {}  # doc_id -> first path, of this run's documents
         self._removals: list[str] | None = None
         # Built at the first document to index, not before the run starts: reading every indexed
         # signature delayed the extraction workers of a small re-ingest (and a run with nothing
@@ -205,6 +206,7 @@ class _Ledger:
         doc = _with_related(event.doc, *self._finders())
         self.seen_ids.add(doc.doc_id)
         self.seen_paths.update(doc.paths)
+        self._relate_to_earlier(doc)
         updated = doc.doc_id in self.known or any(p in self.known_paths for p in doc.paths)
         self.summary.updated += updated
         outcome = Outcome.UPDATED if updated else Outcome.ADDED
@@ -215,6 +217,16 @@ class _Ledger:
             self.report.add(FileEntry(path, Outcome.REMOVED, doc_id=doc.doc_id))  # a copy gone
         self.say(f"+ {doc.paths[0]} ({len(doc.pages)} p.)")
         return doc
+
+    def _relate_to_earlier(self, doc: ExtractedDocument) -> None:
+        """Versions and editions are symmetric: a document of this run that finds one indexed
+        earlier in the same run is named in that one's report entry too. Which of two files
+        a worker finishes first then changes nothing in the report."""
+        self.first_path[doc.doc_id] = doc.paths[0]
+        for key in ("near_duplicates", "translations"):
+            for other in getattr(doc, key):
+                if other in self.first_path:
+                    self.report.add_related(self.first_path[other], key, (doc.doc_id,))
 
     def _unchanged(self, event: Unchanged) -> None:
         self.seen_ids.add(event.doc_id)

@@ -137,6 +137,12 @@ class RunReport:
     def add(self, entry: FileEntry) -> None:
         self._write(entry.to_json())
 
+    def add_related(self, path: str, key: str, doc_ids: tuple[str, ...]) -> None:
+        """Documents found later in the run that are related to the entry of `path` (`key`:
+        near_duplicates or translations): merged into that entry when the report is finished,
+        so an entry names its versions and editions whichever was extracted first."""
+        self._write({"related": path, key: list(doc_ids)})
+
     def finish(self, status: RunStatus, index_version: str = "", error: str = "") -> Path:
         """Close the run: the final JSON report replaces the `.part`; returns its path."""
         self._write({"end": _now(), "status": str(status), "index_version": index_version,
@@ -161,7 +167,7 @@ def finish_interrupted(folder: Path) -> list[Path]:
 
 
 def _finalize(part: Path) -> Path:
-    header, end, totals, failures = _scan(part)
+    header, end, totals, failures, related = _scan(part)
     report = {
         "run": header.get("run", part.name.removesuffix(PART_SUFFIX)),
         "started": header.get("started", ""),
@@ -177,7 +183,7 @@ def _finalize(part: Path) -> Path:
     tmp = target.with_suffix(".tmp")
     with open(tmp, "w", encoding="utf-8") as out:
         out.write(json.dumps(report, ensure_ascii=False, indent=1)[:-2] + ',\n "files": [\n')
-        for n, entry in enumerate(_entries(part)):
+        for n, entry in enumerate(_entries(part, related)):
             out.write((",\n" if n else "") + json.dumps(entry, ensure_ascii=False))
         out.write("\n ]\n}\n")
         out.flush()
@@ -187,29 +193,41 @@ def _finalize(part: Path) -> Path:
     return target
 
 
-def _scan(part: Path) -> tuple[dict, dict, Counter[str], Counter[str]]:
-    """First pass: header, end record, totals by outcome, failures by actor."""
+def _scan(part: Path) -> tuple[dict, dict, Counter[str], Counter[str], dict[str, dict]]:
+    """First pass: header, end record, totals by outcome, failures by actor, and the related
+    documents found after each entry (path -> key -> ids)."""
     header: dict = {}
     end: dict = {}
     totals: Counter[str] = Counter()
     failures: Counter[str] = Counter()
+    related: dict[str, dict[str, list[str]]] = {}
     with open(part, encoding="utf-8") as lines:
         for n, record in enumerate(_records(lines)):
             if n == 0 and "run" in record:
                 header = record
             elif "status" in record:
                 end = record
+            elif "related" in record:
+                for key, ids in record.items():
+                    if key != "related":
+                        related.setdefault(record["related"], {}).setdefault(key, []).extend(ids)
             elif "outcome" in record:
                 totals[record["outcome"]] += 1
                 totals["pages"] += record.get("pages", 0)
                 if record.get("failure"):
                     failures[record["failure"]["actor"]] += 1
-    return header, end, totals, failures
+    return header, end, totals, failures, related
 
 
-def _entries(part: Path) -> Iterator[dict]:
+def _entries(part: Path, related: Mapping[str, Mapping[str, list[str]]]) -> Iterator[dict]:
     with open(part, encoding="utf-8") as lines:
-        yield from (record for record in _records(lines) if "outcome" in record)
+        for record in _records(lines):
+            if "outcome" not in record:
+                continue
+            if record["outcome"] not in ("duplicate", "removed", "failed"):
+                for key, ids in related.get(record["path"], {}).items():
+                    record[key] = list(dict.fromkeys([*record.get(key, []), *ids]))
+            yield record
 
 
 def _records(lines: IO[str]) -> Iterator[dict]:

@@ -50,23 +50,31 @@ def _english(rows) -> list[str]:
     return ["\n".join(lines[:12]), "\n".join(lines[12:])]
 
 
-@pytest.fixture(scope="module")
-def editions(tmp_path_factory) -> tuple[IndexStore, dict[str, str], str]:
+# Which editions a run names must not depend on which worker finishes first: run with one
+# worker (files in name order, the Spanish summary "a-resumen" before the English edition, the
+# order that once lost a link) and with several.
+SCHEDULES = [(1, "a-resumen.pdf"), (1, "resumen.pdf"), (2, "resumen.pdf"), (3, "a-resumen.pdf")]
+
+
+@pytest.fixture(scope="module", params=SCHEDULES, ids=lambda p: f"{p[0]}-workers-{p[1]}")
+def editions(tmp_path_factory, request) -> tuple[IndexStore, dict[str, str], str]:
+    workers, summary_name = request.param
     root = tmp_path_factory.mktemp("editions") / "corpus"
     (root / "ACNUR" / "2022").mkdir(parents=True)
     figures = _rows(seed=7)
     write_pdf(root / "ACNUR" / "2022" / "monitoreo.pdf", _spanish(figures), "Monitoreo 2022")
     store = IndexStore(root.parent / "index")
-    build_index([root], store, Config(workers=2))
+    build_index([root], store, Config(workers=workers))
     # The English edition arrives in a later run, with an unrelated English study.
     write_pdf(root / "ACNUR" / "2022" / "monitoring.pdf", _english(figures), "Monitoring 2022")
     write_pdf(root / "ACNUR" / "2022" / "other.pdf", _english(_rows(seed=8)), "Other study")
     # A Spanish summary with the same figures in other sentences: same language, not an edition.
     summary = [page.replace("se registraron", "vivían").replace("hogares", "familias")
                for page in _spanish(figures)]  # fmt: skip
-    write_pdf(root / "ACNUR" / "2022" / "resumen.pdf", summary, "Resumen del monitoreo")
-    second = build_index([root], store, Config(workers=2))
+    write_pdf(root / "ACNUR" / "2022" / summary_name, summary, "Resumen del monitoreo")
+    second = build_index([root], store, Config(workers=workers))
     ids = {Path(p).name: doc_id for doc_id, paths in store.known().items() for p in paths}
+    ids["resumen.pdf"] = ids[summary_name]
     return store, ids, second.report
 
 
