@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS files_by_doc ON files (doc_id);
 CREATE TABLE IF NOT EXISTS documents (
     doc_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, format TEXT NOT NULL,
     pages INTEGER NOT NULL, properties TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS history (
+    doc_id TEXT PRIMARY KEY, series TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    added REAL NOT NULL, updated REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     sha256 TEXT NOT NULL, attempt TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
@@ -49,6 +52,21 @@ class CatalogEntry:
     format: str
     pages: int  # blank pages included: the stored text has only pages with text
     properties: DocProperties
+
+
+@dataclass(frozen=True)
+class DocHistory:
+    """When a document came into the index, for feeds and "Novedades" (UNIX times, UTC).
+
+    `series` names the study across versions: a file whose content changes becomes a new
+    document (a new doc_id) that keeps the series and `added` of the one it replaces, with a new
+    `updated`. Re-indexing the same content with the same metadata changes nothing.
+    """
+
+    doc_id: str
+    series: str
+    added: float
+    updated: float
 
 
 @dataclass(frozen=True)
@@ -91,8 +109,10 @@ class Catalog:
             self._db = sqlite3.connect(":memory:")
             self._db.executescript(_SCHEMA)
         tables = self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        # A catalog written before failures were remembered (read-only: it stays so).
-        self._remembers_failures = ("failures",) in tables.fetchall()
+        # A catalog written before failures (or history) were remembered (read-only: stays so).
+        names = {name for (name,) in tables.fetchall()}
+        self._remembers_failures = "failures" in names
+        self._has_history = "history" in names
 
     def __enter__(self) -> Catalog:
         return self
@@ -171,9 +191,10 @@ class Catalog:
         entry = self.entry(doc_id)
         return entry.fingerprint if entry else None
 
-    def put(self, doc: ExtractedDocument) -> None:
-        """Record `doc` (replacing what was known about it and about its paths)."""
-        self.forget(doc.doc_id)
+    def put(self, doc: ExtractedDocument, now: float) -> None:
+        """Record `doc` (replacing what was known about it and about its paths) at time `now`."""
+        self._remember(doc, now)
+        self.forget(doc.doc_id, history=False)
         properties = json.dumps(asdict(doc.properties), ensure_ascii=False)
         self._db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?)",
@@ -184,9 +205,57 @@ class Catalog:
             [(s.path, doc.doc_id, s.size, s.mtime_ns, s.sha256) for s in doc.sources],
         )
 
-    def forget(self, doc_id: str) -> None:
+    def forget(self, doc_id: str, history: bool = True) -> None:
         self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         self._db.execute("DELETE FROM files WHERE doc_id = ?", (doc_id,))
+        if history and self._has_history:
+            self._db.execute("DELETE FROM history WHERE doc_id = ?", (doc_id,))
+
+    def _remember(self, doc: ExtractedDocument, now: float) -> None:
+        """The history of `doc`: kept when the same content and metadata come again, carried
+        over from the document that held one of its paths before (a new version), else new."""
+        row = self._db.execute(
+            "SELECT series, fingerprint, added, updated FROM history WHERE doc_id = ?",
+            (doc.doc_id,),
+        ).fetchone()
+        if row is not None:
+            series, fingerprint, added, updated = row
+            if fingerprint != doc.fingerprint:
+                updated = now  # same content, new metadata (a sidecar changed)
+        elif previous := self._previous_version(doc):
+            series, added, updated = *previous, now
+        else:
+            series, added, updated = doc.doc_id, now, now
+        self._db.execute(
+            "INSERT OR REPLACE INTO history VALUES (?, ?, ?, ?, ?)",
+            (doc.doc_id, series, doc.fingerprint, added, updated),
+        )
+
+    def _previous_version(self, doc: ExtractedDocument) -> tuple[str, float] | None:
+        """(series, added) of another document indexed from one of `doc`'s paths."""
+        marks = ",".join("?" * len(doc.paths))
+        return self._db.execute(
+            "SELECT h.series, h.added FROM files f JOIN history h ON h.doc_id = f.doc_id "
+            f"WHERE f.path IN ({marks}) AND f.doc_id != ? ORDER BY h.added LIMIT 1",
+            (*doc.paths, doc.doc_id),
+        ).fetchone()
+
+    def history(self) -> dict[str, DocHistory]:
+        """doc_id -> its history, for every document that has one."""
+        if not self._has_history:
+            return {}
+        rows = self._db.execute("SELECT doc_id, series, added, updated FROM history")
+        return {row[0]: DocHistory(*row) for row in rows}
+
+    def import_history(self, other: Path) -> None:
+        """Take the history of another generation's catalog (a fresh rebuild keeps the dates)."""
+        if not (Path(other) / CATALOG_FILE).is_file():
+            return
+        with Catalog(other) as source:
+            if not source._has_history:
+                return
+            rows = source._db.execute("SELECT * FROM history").fetchall()
+        self._db.executemany("INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?, ?)", rows)
 
     def commit(self) -> None:
         self._db.commit()

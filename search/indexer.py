@@ -19,7 +19,7 @@ import shutil
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,7 @@ from acervo.ingest.models import (
     Page,
 )
 from acervo.search import records, schema
-from acervo.search.catalog import Catalog, CatalogChanges
+from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
 from acervo.search.lock import IndexLock
@@ -112,6 +112,7 @@ class IndexStore:
         # (generation, kind of unit) -> its facet values, read once
         self._tables: dict[tuple[str, str], DocTable] = {}
         self._tables_lock = threading.Lock()
+        self._history: tuple[str, Mapping[str, DocHistory]] = ("", {})
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -130,7 +131,17 @@ class IndexStore:
             whoosh_searcher,
             self._table(generation, whoosh_searcher),
             self._table(generation, whoosh_searcher, schema.RECORD),
+            history=self.history(generation),
         )
+
+    def history(self, generation: str | None = None) -> Mapping[str, DocHistory]:
+        """doc_id -> when it was added and updated (search/catalog.py), read once per generation."""
+        generation = generation or self._require_generation()
+        with self._tables_lock:
+            if self._history[0] != generation:
+                with Catalog(self.root / generation) as catalog:
+                    self._history = (generation, catalog.history())
+            return self._history[1]
 
     def known(self) -> dict[str, tuple[str, ...]]:
         """doc_id -> source paths of every indexed document; empty when there is no index.
@@ -219,13 +230,15 @@ class IndexStore:
         *,
         fresh: bool = False,
         changes: CatalogChanges | None = None,
+        now: float | None = None,
     ) -> UpdateStats:
         """Write a new generation with `add` (re)indexed and `remove` deleted, then switch to it.
 
         `add` is consumed lazily, one document at a time, then `remove` is read. A caller that
         learns what to remove only after adding (acervo.build) uses `new_generation` itself.
+        `now` (UNIX time, default the clock) is when the added documents arrive (DocHistory).
         """
-        with self.new_generation(fresh=fresh) as generation:
+        with self.new_generation(fresh=fresh, now=now) as generation:
             for doc in add:
                 generation.add(doc)
             generation.remove(remove)
@@ -233,7 +246,9 @@ class IndexStore:
         return generation.stats
 
     @contextlib.contextmanager
-    def new_generation(self, *, fresh: bool = False) -> Iterator[GenerationWriter]:
+    def new_generation(
+        self, *, fresh: bool = False, now: float | None = None
+    ) -> Iterator[GenerationWriter]:
         """A new generation to fill, switched to when the block ends without an error.
 
         It starts as a copy of the live one, or empty when `fresh` or when the live one was
@@ -255,7 +270,9 @@ class IndexStore:
             new_dir = self.root / f"gen-{self._last_generation_number() + 1:06d}"
             try:
                 _start_generation(self.root / live if live and not fresh else None, new_dir)
-                with GenerationWriter(new_dir) as generation:
+                # a fresh start keeps when each document came (feeds must not see them as new)
+                history = self.root / live if live and fresh else None
+                with GenerationWriter(new_dir, now or time.time(), history) as generation:
                     yield generation
                 _fsync_tree(new_dir)
                 _test_pause("before-swap")
@@ -411,10 +428,13 @@ class GenerationWriter:
     as they come (never the whole corpus in memory), then removals and catalog changes; the
     whole is committed when the block ends, or cancelled."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, now: float, history_from: Path | None = None) -> None:
         self._ix = index.open_dir(str(directory))
         self._writer = self._ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
         self._catalog = Catalog(directory, writable=True)
+        if history_from is not None:
+            self._catalog.import_history(history_from)
+        self._now = now  # when this generation's documents arrive (search/catalog.py DocHistory)
         self._added: set[str] = set()
         self._removed = 0
         self.stats = UpdateStats(added=0, removed=0, documents=0, pages=0)  # set by the commit
@@ -440,7 +460,7 @@ class GenerationWriter:
         if doc.doc_id in self._added:
             return  # the same content given twice: index it once
         _delete(self._writer, doc.doc_id)  # a changed document replaces its old records
-        self._catalog.put(doc)
+        self._catalog.put(doc, self._now)
         fields = doc_record(doc)
         self._writer.add_document(**fields)
         for record in page_records(doc):

@@ -24,7 +24,8 @@ RESULT_TYPES: tuple[str, ...] = ("documents", "records")
 DEFAULT_PER_PAGE = 10
 MAX_PER_PAGE = 100
 # Hit orders: best score first; year (newest/oldest, ties by score); title A-Z (ties by score).
-SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "title")
+# "added": most recently added or updated in the index first (feeds, "Novedades").
+SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "title", "added")
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class SearchRequest:
     sort: str = "relevance"  # one of SORTS; applies to every matching hit, not one page
     expand: bool = True  # thesaurus expansion (ACNUR -> UNHCR, ...); `expandir=0` turns it off
     result_type: str = "documents"  # one of RESULT_TYPES; web `resultado=documentos|registros`
+    # "Novedades": only documents added or updated in the index in the last N days (`nuevos=30`)
+    added_within: int | None = None
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ hits shown only.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -17,6 +18,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo import vocab
 from acervo.search import facets, limits, records, schema, snippets, suggest
+from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter, SearchError
 from acervo.search.facets import DocRow, DocTable
 from acervo.search.models import (
@@ -56,11 +58,13 @@ class Searcher:
         whoosh_searcher: WhooshSearcher,
         table: DocTable | None = None,
         record_table: DocTable | None = None,
+        history: Mapping[str, DocHistory] | None = None,
     ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
         self.table = DocTable.load(whoosh_searcher) if table is None else table
         self._record_table = record_table  # lesson record units, read on the first records search
+        self.history = history or {}  # doc_id -> when it was added/updated (search/catalog.py)
 
     @property
     def record_table(self) -> DocTable:
@@ -182,10 +186,18 @@ class Searcher:
         def in_years(year: int | None) -> bool:
             return _in_range(year, req.year_from, req.year_to)
 
+        if req.added_within is not None:
+            cutoff = time.time() - req.added_within * 86400
+            candidates = [r for r in candidates if self._updated(r.doc_id) >= cutoff]
         selection = facets.select(candidates, req.filters, in_years)
-        rows = _sorted(selection.matching, scores, req.sort)
+        rows = _sorted(selection.matching, scores, req.sort, self._updated)
         passage_query = None if parsed.match_all else parsed.passage_query
         return _Ranked(rows, scores, passage_query, selection.counts, parsed.expansions, kind)
+
+    def _updated(self, doc_id: str) -> float:
+        """When the document was last added or updated (0: an index from before history)."""
+        found = self.history.get(doc_id)
+        return found.updated if found else 0.0
 
     def _scores(self, doc_query: Query, typed: str, kind: str = schema.DOC) -> dict[int, float]:
         """docnum -> score of every doc record (or unit of `kind`) matching the query."""
@@ -243,7 +255,12 @@ class Searcher:
         return next(iter(self.whoosh_searcher.docs_for_query(query)), None)
 
 
-def _sorted(rows: list[DocRow], scores: dict[int, float], sort: str) -> list[DocRow]:
+def _sorted(
+    rows: list[DocRow],
+    scores: dict[int, float],
+    sort: str,
+    updated: Callable[[str], float] = lambda _: 0.0,
+) -> list[DocRow]:
     """Every matching row in the asked order (ties by score, then a stable docnum order).
 
     Match-all rows come in the DocTable's order (year desc, then title) and have no scores.
@@ -254,6 +271,8 @@ def _sorted(rows: list[DocRow], scores: dict[int, float], sort: str) -> list[Doc
     def tie(row: DocRow) -> tuple[float, int]:
         return (-scores.get(row.docnum, 0.0), row.docnum)
 
+    if sort == "added":
+        return sorted(rows, key=lambda r: (-updated(r.doc_id), *tie(r)))
     if sort == "title":
         # accent- and case-folded, untitled documents last: `Évaluation` sorts under E
         return sorted(rows, key=lambda r: (not r.title, vocab.fold(r.title), *tie(r)))

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, Response
 
 from acervo.search.indexer import IndexStore
-from acervo.web import basket, compendium, document, evidence, exports, i18n, views
+from acervo.web import basket, compendium, document, evidence, exports, feeds, i18n, views
 
 DEFAULTS: dict[str, object] = {
     "INDEX_DIR": Path("index"),
@@ -44,7 +44,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(views.bp)
     basket.init_app(app)  # session secret key, CSRF token and basket helpers for templates
-    for blueprint in (document.bp, exports.bp, basket.bp, evidence.bp, compendium.bp):
+    for blueprint in (document.bp, exports.bp, basket.bp, evidence.bp, compendium.bp, feeds.bp):
         app.register_blueprint(blueprint)
     app.after_request(_add_security_headers)
     return app

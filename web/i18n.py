@@ -53,6 +53,7 @@ SORT_LABELS = {
     "newest": _l("Más recientes"),
     "oldest": _l("Más antiguos"),
     "title": _l("Título (A-Z)"),
+    "added": _l("Añadidos recientemente"),
 }
 # facet name -> vocabulary kind whose labels name its values
 _VOCAB_KINDS = {"agency": "agency", "topic": "topic", "doc_type": "doc_type"}

@@ -3,7 +3,7 @@
 Parameters: `q`, repeated facet parameters (`agency=ACNUR&agency=OIM`, `topic`, `year`,
 `language`, `doc_type`, and any other name in FACETS), `year_from`, `year_to`, `page`,
 `per_page`, `orden` (relevancia | recientes | antiguos | titulo), `expandir=0`,
-`resultado=documentos|registros`. Page-only state
+`resultado=documentos|registros`, `nuevos=N` (added or updated in the last N days). Page-only state
 (`buscar_<facet>`: a text narrowing one facet's list of values) is read by `facet_search`.
 Anything else (`lang`) is not part of a search and is ignored here.
 """
@@ -33,7 +33,10 @@ SORT_PARAMS: dict[str, str] = {
     "recientes": "newest",
     "antiguos": "oldest",
     "titulo": "title",
+    "novedades": "added",
 }
+# `nuevos=N`: documents added or updated in the last N days ("Novedades" offers 7, 30, 90)
+MAX_NEW_DAYS = 3650
 SORT_NAMES: dict[str, str] = {sort: name for name, sort in SORT_PARAMS.items()}
 FACET_SEARCH_PREFIX = "buscar_"
 
@@ -98,6 +101,7 @@ def parse_request(args: Args) -> SearchRequest:
         sort=_sort(args),
         expand=_expand(args),
         result_type=_result_type(args),
+        added_within=_optional_int(args, "nuevos", "número de días", 1, MAX_NEW_DAYS),
     )
 
 
@@ -202,6 +206,7 @@ def request_args(req: SearchRequest) -> dict[str, str | list[str]]:
         "orden": SORT_NAMES.get(req.sort) if req.sort != "relevance" else None,
         "expandir": None if req.expand else 0,
         "resultado": "registros" if req.result_type == "records" else None,
+        "nuevos": req.added_within,
     }
     args.update({k: str(v) for k, v in optional.items() if v is not None})
     return args
@@ -268,6 +273,11 @@ def export_request(req: SearchRequest) -> SearchRequest:
 
 def has_filters(req: SearchRequest) -> bool:
     return bool(req.filters) or req.year_from is not None or req.year_to is not None
+
+
+def with_added_within(req: SearchRequest, days: int | None) -> SearchRequest:
+    """The same search over the documents added or updated in the last `days` (None: all)."""
+    return replace(req, added_within=days, page=1)
 
 
 def selected_filters(req: SearchRequest) -> list[tuple[str, str]]:

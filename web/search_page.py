@@ -166,6 +166,9 @@ def chips(result: SearchResult, url: UrlFor) -> tuple[Chip, ...]:
         found.append(
             Chip(gettext("Años: %(span)s", span=span), url(params.without_year_range(req)))
         )
+    if req.added_within is not None:
+        label = gettext("Añadidos en los últimos %(days)s días", days=req.added_within)
+        found.append(Chip(label, url(params.with_added_within(req, None))))
     return tuple(found)
 
 
