@@ -419,6 +419,17 @@ def _print_interpretation(result, out: TextIO) -> None:
         _show(f"Buscando también: {also} (para «{expansion.term}»; --no-expand lo evita)", file=out)
     if result.suggestion:
         _show(f"¿Quiso decir «{result.suggestion}»?", file=out)
+    if result.relaxed:
+        _show(_relaxed_line(result.all_words_total), file=out)
+
+
+def _relaxed_line(all_words: int) -> str:
+    if all_words == 0:
+        head = "Ningún documento tiene todas las palabras; se muestran los que tienen la mayoría."
+    else:
+        have = "documento tiene" if all_words == 1 else "documentos tienen"
+        head = f"{all_words} {have} todas las palabras; después, los que tienen la mayoría."
+    return f"{head} (AND entre las palabras las exige todas)"
 
 
 def _add_similar(sub: argparse._SubParsersAction) -> None:

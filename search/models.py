@@ -134,6 +134,14 @@ class SearchResult:
     facets: tuple[FacetGroup, ...]
     expansions: tuple[Expansion, ...] = ()  # empty when nothing was expanded or expand=False
     suggestion: str | None = None  # "¿Quiso decir …?": a corrected query with more hits
+    # Of `total`, the documents holding every typed word; None when every word was required.
+    # The rest hold most of the words (search/coordination.py) and are listed after them.
+    all_words_total: int | None = None
+
+    @property
+    def relaxed(self) -> bool:
+        """Some of the documents counted (and listed) lack one of the typed words."""
+        return self.all_words_total is not None and self.all_words_total < self.total
 
     def to_json(self) -> dict:
         """The documented JSON shape (README): used by the CLI, the API and the JSON export."""
@@ -151,6 +159,8 @@ class SearchResult:
                 {"term": e.term, "alternatives": list(e.alternatives)} for e in self.expansions
             ],
             "suggestion": self.suggestion,
+            "relaxed": self.relaxed,
+            "all_words_total": self.all_words_total,
         }
 
 

@@ -2,14 +2,16 @@
 
 Syntax (the README's "Query syntax" says the same to users):
 
-- `migración venezolanos`: every word is required (AND). Each unqualified word searches
+- `migración venezolanos`: every word is required (AND); with three or more plain words the
+  documents with most of them follow (`search/coordination.py`) unless `AND` is written. Each
+  unqualified word searches
   `title_es`, `title_en` (boosted x2), `body_es` and `body_en`, analysed with that field's own
   analyzer, so a word meets both Spanish and English documents.
 - `"violencia de género"`: the words next to each other, in order. Words are still stemmed and
   folded (the index holds nothing else); quotes mean adjacency, not an unstemmed spelling.
 - `niños OR niñas` (also `O`): either. OR binds tighter than the implicit AND, as in web
   search: `venezolanos educación OR salud` = venezolanos AND (educación OR salud).
-  `AND`/`Y` may be written; they change nothing.
+  `AND`/`Y` may be written; they make every word required (no "most of the words").
 - `-venezuela`, `NOT venezuela`: without. A query of negations only means every document except.
 - `( )`: grouping, also after a field: `titulo:(migración OR refugio)`.
 - `migra*`: words starting with `migra`, folded like indexed words but not stemmed. Because the
@@ -57,6 +59,7 @@ from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
 from acervo import vocab
 from acervo.search import schema
 from acervo.search.analysis import TOKEN_PATTERN, prefix_form
+from acervo.search.coordination import MIN_WORDS, MostWords
 from acervo.search.errors import QuerySyntaxError, UnknownField
 from acervo.search.limits import MAX_FUZZY_DISTANCE, SurfaceQuery
 from acervo.search.models import FACETS, Expansion
@@ -111,6 +114,9 @@ class ParsedQuery:
     fields_used: frozenset[str] = frozenset()  # schema fields named with `field:`
     ignored_words: tuple[str, ...] = ()  # words the analyzers dropped (stop words)
     expansions: tuple[Expansion, ...] = ()  # thesaurus alternatives also searched
+    # typed words ranked by how many of them a document holds (search/coordination.py); 0 when
+    # every word is required (fewer than MIN_WORDS words, or an explicit AND)
+    relaxed_words: int = 0
 
 
 # ---- fields -------------------------------------------------------------------------------
@@ -341,6 +347,7 @@ class _Parser:
         self.fields_used: set[str] = set()
         self.thesaurus = thesaurus  # None: no expansion
         self.expansions: list[Expansion] = []
+        self.explicit_and = False  # an AND was typed: every word stays required
 
     def parse(self) -> _Node:
         node = self._and(field=None)
@@ -368,6 +375,7 @@ class _Parser:
         while self._peek() not in (")", None):
             if self._peek() == "and":
                 self._next()
+                self.explicit_and = True
                 self._operand_follows("AND", "migración AND salud")
             items.append(self._form_run(field) or self._or(field))
         return items[0] if len(items) == 1 else _Bool("and", tuple(items))
@@ -759,6 +767,42 @@ def _doc_query(node: _Node) -> Query | None:
     return (And if node.op == "and" else Or)(children)
 
 
+def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, int]:
+    """The doc query of the whole tree, and how many words it ranks by coordination.
+
+    With `relax`, an implicit AND of at least MIN_WORDS plain words (or thesaurus concepts, or
+    OR groups of them) becomes `MostWords`: documents with most of the words are found too,
+    after those with all of them. Phrases, negations, field filters and `titulo:` words stay
+    required.
+    """
+    if not (relax and isinstance(tree, _Bool) and tree.op == "and"):
+        return _doc_query(tree), 0
+    soft: list[Query] = []
+    hard: list[Query] = []
+    for child in tree.children:
+        query = _doc_query(child)
+        if query is not None:
+            (soft if _rankable(child) else hard).append(query)
+    soft = list(dict.fromkeys(soft))
+    if len(soft) < MIN_WORDS:
+        return _doc_query(tree), 0
+    most = MostWords(soft)
+    return (And([*hard, most]) if hard else most), len(soft)
+
+
+def _rankable(node: _Node) -> bool:
+    """A word a document may lack under coordination: typed unquoted, on every text field."""
+    if isinstance(node, _Text):
+        return node.mode != "phrase" and node.fields == TEXT_FIELDS
+    if isinstance(node, _Concept):
+        return _rankable(node.original) or (
+            isinstance(node.original, _Bool) and all(map(_rankable, node.original.children))
+        )
+    if isinstance(node, _Bool):
+        return node.op == "or" and all(map(_rankable, node.children))
+    return False
+
+
 def _concept_query(node: _Concept) -> Query | None:
     # dict.fromkeys: forms that analyse alike (`gender-based`, `gender based`) are searched once
     queries = map(_doc_query, (node.original, *node.alternatives))
@@ -802,9 +846,10 @@ def _passage_query(node: _Node) -> Query | None:
 # ---- public -------------------------------------------------------------------------------
 
 
-def parse_query(text: str, expand: bool = True) -> ParsedQuery:
+def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQuery:
     """Parse what an analyst typed (syntax in the module docstring); `expand` adds the
-    thesaurus alternatives of what was typed.
+    thesaurus alternatives of what was typed; `relax` also finds the documents with most of
+    several words (after those with all of them; `_top_query`).
 
     Raises QuerySyntaxError or UnknownField with a Spanish message for the analyst.
     """
@@ -814,7 +859,7 @@ def parse_query(text: str, expand: bool = True) -> ParsedQuery:
     parser = _Parser(text, default_thesaurus() if expand else None)
     tree = parser.parse()
     ignored = tuple(_ignored_words(tree))
-    query = _doc_query(tree)
+    query, relaxed_words = _top_query(tree, relax=relax and not parser.explicit_and)
     if query is None:
         raise QuerySyntaxError(
             f"La búsqueda «{text.strip()}» no tiene palabras que buscar: las palabras muy "
@@ -828,6 +873,7 @@ def parse_query(text: str, expand: bool = True) -> ParsedQuery:
         fields_used=frozenset(parser.fields_used),
         ignored_words=ignored,
         expansions=tuple(dict.fromkeys(parser.expansions)),
+        relaxed_words=relaxed_words,
     )
 
 

@@ -22,6 +22,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.ingest.models import ExtractedDocument, LessonRecord
 from acervo.search import schema, snippets
+from acervo.search.coordination import plain_score
 from acervo.search.facets import DocRow, split_codes
 from acervo.search.models import RecordInfo, SearchHit
 from acervo.search.query import ParsedQuery
@@ -113,7 +114,7 @@ def _hit(stored: Mapping, score: float, passage: snippets.Passage | None) -> Sea
         language=stored.get("language", ""),
         doc_type=stored.get("doc_type", ""),
         path=paths[0] if paths else "",
-        score=score,
+        score=plain_score(score),
         passages=(passage or snippets.excerpt_passage(stored.get("excerpt", (1, ""))),),
         paths=paths,
         record=RecordInfo(

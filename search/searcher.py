@@ -17,7 +17,7 @@ from whoosh.query import And, Query, Require, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo import vocab
-from acervo.search import facets, limits, records, schema, snippets, suggest
+from acervo.search import coordination, facets, limits, records, schema, snippets, suggest
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter, SearchError
 from acervo.search.facets import DocRow, DocTable
@@ -48,6 +48,7 @@ class _Ranked:
     counts: list[Counter[str]]  # per facet, in FACETS order
     expansions: tuple[Expansion, ...] = ()  # thesaurus alternatives searched too
     kind: str = schema.DOC  # what the rows are: doc records, or lesson record units
+    all_words: int | None = None  # rows holding every typed word (None: all words required)
 
 
 class Searcher:
@@ -95,6 +96,7 @@ class Searcher:
             facets=groups,
             expansions=ranked.expansions,
             suggestion=self._suggestion(req, len(ranked.rows)),
+            all_words_total=ranked.all_words,
         )
 
     def _suggestion(self, req: SearchRequest, total: int) -> str | None:
@@ -192,7 +194,12 @@ class Searcher:
         selection = facets.select(candidates, req.filters, in_years)
         rows = _sorted(selection.matching, scores, req.sort, self._updated)
         passage_query = None if parsed.match_all else parsed.passage_query
-        return _Ranked(rows, scores, passage_query, selection.counts, parsed.expansions, kind)
+        all_words = None
+        if parsed.relaxed_words:
+            all_words = sum(coordination.has_every_word(scores[r.docnum]) for r in rows)
+        return _Ranked(
+            rows, scores, passage_query, selection.counts, parsed.expansions, kind, all_words
+        )
 
     def _updated(self, doc_id: str) -> float:
         """When the document was last added or updated (0: an index from before history)."""
@@ -268,17 +275,21 @@ def _sorted(
     if sort == "relevance":
         return sorted(rows, key=lambda r: (-scores[r.docnum], r.docnum)) if scores else rows
 
+    def tier(row: DocRow) -> bool:
+        # documents with every word before those with most of them, in every order
+        return bool(scores) and not coordination.has_every_word(scores[row.docnum])
+
     def tie(row: DocRow) -> tuple[float, int]:
         return (-scores.get(row.docnum, 0.0), row.docnum)
 
     if sort == "added":
-        return sorted(rows, key=lambda r: (-updated(r.doc_id), *tie(r)))
+        return sorted(rows, key=lambda r: (tier(r), -updated(r.doc_id), *tie(r)))
     if sort == "title":
         # accent- and case-folded, untitled documents last: `Évaluation` sorts under E
-        return sorted(rows, key=lambda r: (not r.title, vocab.fold(r.title), *tie(r)))
+        return sorted(rows, key=lambda r: (tier(r), not r.title, vocab.fold(r.title), *tie(r)))
     sign = -1 if sort == "newest" else 1
     # documents without a year come last in both directions
-    return sorted(rows, key=lambda r: (r.year is None, sign * (r.year or 0), *tie(r)))
+    return sorted(rows, key=lambda r: (tier(r), r.year is None, sign * (r.year or 0), *tie(r)))
 
 
 def _in_range(year: int | None, low: int | None, high: int | None) -> bool:
@@ -299,7 +310,7 @@ def _hit(stored: dict, score: float, passages: tuple) -> SearchHit:
         language=stored.get("language", ""),
         doc_type=stored.get("doc_type", ""),
         path=paths[0] if paths else "",
-        score=score,
+        score=coordination.plain_score(score),
         passages=tuple(passages),
         paths=paths,
         pages=stored.get("pages", 0),

@@ -112,8 +112,9 @@ def searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
 
 
 def found(searcher: Searcher, text: str, expand: bool = False) -> set[str]:
-    """Syntax tables run without the thesaurus (its own table is EXPANDED below)."""
-    parsed = parse_query(text, expand=expand)
+    """Syntax tables run without the thesaurus (its own table is EXPANDED below), every word
+    required (ranking by most of the words is tested in test_coordination.py)."""
+    parsed = parse_query(text, expand=expand, relax=False)
     return {hit["doc_id"] for hit in searcher.search(parsed.doc_query, limit=None)}
 
 

@@ -1,0 +1,167 @@
+"""Judged queries by kind over ../shared/realdocs/es: does Acervo find the passage meant?
+
+    python benchmarks/relevance/kinds.py                      # builds an index in a temp dir
+    python benchmarks/relevance/kinds.py --index /tmp/es-idx  # reuses (or builds) that index
+    python benchmarks/relevance/kinds.py -v                   # one line per query
+
+The queries are in `kinds.yaml` (each aimed at one passage: a document and its pages). Per kind
+it reports the share of queries whose document is in the top 10, first, and whose hit shows a
+passage on one of the judged pages (counted over all the queries of the kind: a document not in
+the top 10 shows no passage). It also times `Searcher.search` over the same queries and writes
+benchmarks/results/relevance-kinds.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from acervo.build import build_index
+from acervo.config import Config
+from acervo.search.errors import SearchError
+from acervo.search.indexer import IndexStore
+from acervo.search.models import SearchRequest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+REALDOCS_ES = (ROOT.parent / "shared" / "realdocs" / "es").resolve()
+K = 10
+ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class KindQuery:
+    kind: str
+    query: str
+    doc: str  # file name under realdocs/es
+    pages: tuple[int, ...]
+
+
+@dataclass
+class Outcome:
+    item: KindQuery
+    rank: int | None  # 1-based rank of the document in the top K, None if absent
+    page_ok: bool
+    note: str  # what the result said (correction, relaxed, error)
+
+
+def load(path: Path = HERE / "kinds.yaml") -> list[KindQuery]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [KindQuery(q["kind"], q["query"], q["doc"], tuple(q["pages"])) for q in data["queries"]]
+
+
+def judge(searcher, item: KindQuery, **options) -> Outcome:
+    try:
+        result = searcher.search(SearchRequest(query=item.query, per_page=K, **options))
+    except SearchError as exc:
+        return Outcome(item, None, False, f"error: {exc}")
+    for rank, hit in enumerate(result.hits, start=1):
+        if any(Path(p).name == item.doc for p in hit.paths):
+            page_ok = any(p.page in item.pages for p in hit.passages)
+            return Outcome(item, rank, page_ok, _note(result))
+    return Outcome(item, None, False, _note(result))
+
+
+def _note(result) -> str:
+    notes = []
+    for name in ("corrected_from", "relaxed", "translations"):
+        value = getattr(result, name, None)
+        if value:
+            notes.append(f"{name}={value}")
+    return " ".join(notes)
+
+
+def summary(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    by_kind: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by_kind[o.item.kind].append(o)
+    by_kind["all"] = outcomes
+    table = {}
+    for kind, items in by_kind.items():
+        n = len(items)
+        table[kind] = {
+            "queries": n,
+            "top10": round(sum(o.rank is not None for o in items) / n, 3),
+            "first": round(sum(o.rank == 1 for o in items) / n, 3),
+            "page": round(sum(o.page_ok for o in items) / n, 3),
+        }
+    return table
+
+
+def latency_ms(searcher, items: list[KindQuery], **options) -> dict[str, float]:
+    samples = []
+    for item in items:
+        req = SearchRequest(query=item.query, per_page=K, **options)
+        try:
+            searcher.search(req)  # warm-up
+        except SearchError:
+            continue
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            searcher.search(req)
+            samples.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(samples)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 2),
+    }
+
+
+def _store(index_dir: Path) -> IndexStore:
+    store = IndexStore(index_dir)
+    if store.live_generation() is None or not store.schema_is_current():
+        build_index([REALDOCS_ES], store, Config(index_dir=index_dir))
+    return store
+
+
+def run(index_dir: Path, verbose: bool) -> dict:
+    items = load()
+    store = _store(index_dir)
+    with store.open_searcher() as searcher:
+        outcomes = [judge(searcher, item) for item in items]
+        timing = latency_ms(searcher, items)
+    if verbose:
+        for o in outcomes:
+            rank = "-" if o.rank is None else str(o.rank)
+            page = "p" if o.page_ok else " "
+            print(f"{o.item.kind:11} {rank:>2} {page} {o.item.query[:60]:60} {o.note}")
+    table = summary(outcomes)
+    print(f"{'kind':12} {'n':>3} {'top10':>6} {'first':>6} {'page':>6}")
+    for kind, row in table.items():
+        print(
+            f"{kind:12} {row['queries']:3} {row['top10']:6.0%} {row['first']:6.0%} "
+            f"{row['page']:6.0%}"
+        )
+    print(f"latency: {timing}")
+    return {"kinds": table, "latency": timing}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, help="index directory (built when missing)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args()
+    if args.index is not None:
+        report = run(args.index, args.verbose)
+    else:
+        with tempfile.TemporaryDirectory(prefix="acervo-kinds-") as tmp:
+            report = run(Path(tmp) / "index", args.verbose)
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "relevance-kinds.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Most of the words: documents missing one of several typed words are found after those with all
+of them, labelled, and never for phrases, negations or an explicit AND."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from vocabcorpus import build, doc_id, make_doc, opened
+
+from acervo import cli
+from acervo.search.models import SearchRequest
+from acervo.search.searcher import Searcher
+from acervo.web.app import create_app
+
+ALL_THREE = doc_id(1)
+TWO_RARE = doc_id(2)
+TWO_COMMON = doc_id(3)
+ONE = doc_id(4)
+PHRASE = doc_id(5)
+FIVE_WORDS = doc_id(6)
+FOUR_WORDS = doc_id(7)
+
+DOCS = (
+    make_doc(ALL_THREE, ["Los albergues temporales de la frontera norte."]),
+    # two of the three words, written many times: it would outscore ALL_THREE on BM25 alone
+    make_doc(TWO_RARE, ["Albergues temporales. " * 20 + "Otros albergues temporales."]),
+    make_doc(TWO_COMMON, ["Albergues en la frontera, y más albergues en la frontera."]),
+    make_doc(ONE, ["La frontera sur."]),
+    make_doc(PHRASE, ["Salud mental en albergues temporales de la ciudad."]),
+    make_doc(FIVE_WORDS, ["Lluvias, sequía, cosecha, semillas y riego."]),
+    make_doc(FOUR_WORDS, ["Lluvias, sequía, cosecha y semillas. " * 20]),
+)
+
+
+@pytest.fixture(scope="module")
+def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("coordination"), DOCS)
+
+
+@pytest.fixture()
+def searcher(index_root: Path) -> Iterator[Searcher]:
+    with opened(index_root) as s:
+        yield s
+
+
+def ids(searcher: Searcher, query: str) -> list[str]:
+    return [hit.id for hit in searcher.search(SearchRequest(query=query)).hits]
+
+
+def test_documents_with_every_word_come_first_then_most_of_them(searcher: Searcher) -> None:
+    result = searcher.search(SearchRequest(query="albergues temporales frontera"))
+    found = [hit.id for hit in result.hits]
+    assert found[0] == ALL_THREE  # although TWO_RARE repeats two of the words twenty times
+    assert set(found[1:]) == {TWO_RARE, TWO_COMMON, PHRASE}
+    assert ONE not in found  # one word of three is not "most"
+    assert result.total == 4 and result.all_words_total == 1 and result.relaxed
+
+
+def test_when_no_document_has_every_word_the_ones_with_most_are_shown(searcher: Searcher) -> None:
+    result = searcher.search(SearchRequest(query="albergues temporales frontera xenofobia"))
+    assert result.all_words_total == 0 and result.relaxed
+    assert ALL_THREE == result.hits[0].id  # three of four words
+
+
+def test_more_words_outrank_fewer(searcher: Searcher) -> None:
+    # six words, four required: five beat four although the four are repeated twenty times
+    found = ids(searcher, "lluvias sequía cosecha semillas riego costa")
+    assert found == [FIVE_WORDS, FOUR_WORDS]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # a phrase stays required (TWO_COMMON has two of the other words, not the phrase)
+        ('"albergues temporales" frontera norte salud', {ALL_THREE}),
+        ('"albergues temporales" ciudad norte salud', {PHRASE}),
+        # a negated word still excludes
+        ("albergues temporales frontera -norte", {TWO_RARE, TWO_COMMON, PHRASE}),
+        # an explicit AND requires every word
+        ("albergues AND temporales AND frontera", {ALL_THREE}),
+        # two words are both required (the most of two would be any one)
+        ("albergues xenofobia", set()),
+    ],
+)
+def test_what_stays_strict(searcher: Searcher, query: str, expected: set[str]) -> None:
+    assert set(ids(searcher, query)) == expected
+
+
+def test_a_query_with_every_word_everywhere_is_not_labelled(searcher: Searcher) -> None:
+    result = searcher.search(SearchRequest(query="albergues temporales"))
+    assert not result.relaxed and result.all_words_total is None
+
+
+def test_facet_counts_count_the_listed_documents(searcher: Searcher) -> None:
+    result = searcher.search(SearchRequest(query="albergues temporales frontera xenofobia"))
+    counts = {v.value: v.count for g in result.facets if g.name == "language" for v in g.values}
+    assert counts.get("es") == result.total
+
+
+def test_json_cli_and_page_say_so(searcher: Searcher, index_root: Path, capsys) -> None:
+    query = "albergues temporales frontera xenofobia"
+    shape = searcher.search(SearchRequest(query=query)).to_json()
+    assert shape["relaxed"] is True and shape["all_words_total"] == 0
+    assert cli.main(["search", query, "--index", str(index_root)]) == 0
+    assert "Ningún documento tiene todas las palabras" in capsys.readouterr().out
+    app: Flask = create_app({"INDEX_DIR": index_root, "TESTING": True})
+    page = app.test_client().get("/", query_string={"q": query}).get_data(as_text=True)
+    label = "Ningún documento tiene todas las palabras; se muestran los que tienen la mayoría."
+    assert label in page
+    english = app.test_client().get("/", query_string={"q": query, "lang": "en"})
+    assert "No document has every word" in english.get_data(as_text=True)
