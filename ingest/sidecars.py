@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,6 +36,13 @@ SIDECAR_KEYS: Mapping[str, tuple[str, ...]] = {
     "places": ("places", "place", "lugares", "lugar"),
     "password": ("password", "contrasena"),
     "file": ("file", "archivo"),  # the file column of a folder's _metadata.csv
+    # Written by uploads and curators (ingest/upload.py, acervo/curate.py).
+    "visibility": ("visibility", "visibilidad"),
+    "status": ("status", "estado"),
+    "uploaded_by": ("uploaded by", "subido por"),
+    "uploaded_at": ("uploaded at", "subido el"),
+    "edited_by": ("edited by", "editado por"),
+    "edited_at": ("edited at", "editado el"),
 }
 _CANONICAL = {alias: key for key, aliases in SIDECAR_KEYS.items() for alias in aliases}
 
@@ -128,6 +136,36 @@ def sidecar_password(paths: list[Path] | tuple[Path, ...]) -> str:
                 if canonical_key(raw_key) == "password" and value not in (None, ""):
                     return str(value)
     return ""
+
+
+def sidecar_path(path: Path) -> Path:
+    """The per-file sidecar that uploads and metadata edits write: `<file>.meta.yaml`."""
+    return path.with_name(path.name + SIDECAR_SUFFIXES[0])
+
+
+def read_sidecar_record(path: Path) -> dict[object, object]:
+    """The mapping of `path`'s own `.meta.yaml` ({} when it has none or it is unreadable), for
+    an edit to change some keys and keep the others."""
+    sidecar = sidecar_path(path)
+    return dict(read_sidecar(sidecar).data) if sidecar.is_file() else {}
+
+
+def write_sidecar(path: Path, record: Mapping[str, object]) -> Path:
+    """Write `path`'s sidecar atomically (temporary file, fsync, rename): a reader sees the old
+    one or the new one, never half of it."""
+    target = sidecar_path(path)
+    text = yaml.safe_dump(dict(record), allow_unicode=True, sort_keys=False)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+    return target
 
 
 def folder_entries(folder: Path) -> frozenset[str]:

@@ -139,6 +139,12 @@ class Catalog:
             paths.setdefault(doc_id, []).append(path)
         return {doc_id: tuple(found) for doc_id, found in paths.items()}
 
+    def document_with_sha256(self, sha256: str) -> str | None:
+        """The id of the indexed document whose file has this content, if any."""
+        row = self._db.execute("SELECT doc_id FROM files WHERE sha256 = ? LIMIT 1", (sha256,))
+        found = row.fetchone()
+        return found[0] if found else None
+
     def failure(self, path: str, sha256: str, attempt: str) -> ExtractionFailure | None:
         """How `path` failed last time with this content and this kind of attempt, if it did."""
         if not self._remembers_failures:

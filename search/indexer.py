@@ -161,6 +161,14 @@ class IndexStore:
             fields = searcher.whoosh_searcher.documents(kind=schema.DOC)
             return {f["doc_id"]: tuple(f.get("paths", ())) for f in fields}
 
+    def document_with_sha256(self, sha256: str) -> str | None:
+        """The id of the live document with exactly this content (an upload's duplicate)."""
+        live = self.live_generation()
+        if live is None:
+            return None
+        with Catalog(self.root / live) as catalog:
+            return catalog.document_with_sha256(sha256)
+
     def signatures(self, field: str = "minhash") -> Iterator[tuple[str, list[int], str]]:
         """(doc_id, MinHash, language) of every indexed document that has one, one at a time
         (the caller keeps them in its own compact form): `minhash` of the words (versions) or

@@ -1,0 +1,374 @@
+"""The ingest job queue (in the database) and the background worker that the server starts.
+
+A job is an upload waiting to be indexed, or a change that needs an ingest (a metadata edit, a
+review decision, a retry of a failed file). The worker claims every queued job, runs ONE
+ordinary incremental ingest of the corpus (acervo.build.build_index: the same lock, catalog and
+run report as `acervo ingest`; a CLI ingest running meanwhile is waited for), then reads each
+job's file in the run report: indexed (with the near duplicates ingest found), duplicate, or
+failed with the report's reason and who must act.
+
+The queue lives in the database, so a server restart loses nothing: jobs left `processing` by
+a killed server are queued again when the next worker starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from acervo.build import IngestOptions, RemovalRefused, build_index
+from acervo.config import Config
+from acervo.report import load_report
+from acervo.search.indexer import IndexStore, IndexUpdateError
+from acervo.search.lock import IndexLocked
+
+LOG = logging.getLogger(__name__)
+POLL_S = 5.0  # the worker also wakes at once when a job is queued in this process
+LOCK_RETRY_S = 1.0  # another ingest holds the index: look again this often
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,                 -- upload | metadata | retry
+    state TEXT NOT NULL,                -- queued | processing | indexed | failed | duplicate
+    user TEXT NOT NULL,                 -- who asked
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    file_name TEXT NOT NULL DEFAULT '', -- as uploaded
+    path TEXT NOT NULL DEFAULT '',      -- the file in the corpus
+    sha256 TEXT NOT NULL DEFAULT '',
+    doc_id TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL DEFAULT '',    -- why it failed (the run report's reason)
+    actor TEXT NOT NULL DEFAULT '',     -- who must act on a failure
+    duplicate_of TEXT NOT NULL DEFAULT '',  -- doc id of the copy already in the repository
+    similar TEXT NOT NULL DEFAULT '[]', -- doc ids of versions and editions ingest found
+    review TEXT NOT NULL DEFAULT '',    -- '' | pendiente | aprobado | rechazado
+    review_reason TEXT NOT NULL DEFAULT '',
+    reviewer TEXT NOT NULL DEFAULT '',
+    run TEXT NOT NULL DEFAULT ''        -- the ingest run that handled it
+);
+-- Two uploads of the same bytes at once: the second finds the first.
+CREATE UNIQUE INDEX IF NOT EXISTS jobs_same_upload ON jobs (sha256)
+    WHERE kind = 'upload' AND state IN ('queued', 'processing');
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
+"""
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    INDEXED = "indexed"
+    FAILED = "failed"
+    DUPLICATE = "duplicate"
+
+
+class Review(StrEnum):
+    NONE = ""
+    PENDING = "pendiente"
+    APPROVED = "aprobado"
+    REJECTED = "rechazado"
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    state: JobState
+    user: str
+    created: str
+    updated: str
+    file_name: str = ""
+    path: str = ""
+    sha256: str = ""
+    doc_id: str = ""
+    reason: str = ""
+    actor: str = ""
+    duplicate_of: str = ""
+    similar: tuple[str, ...] = ()
+    review: Review = Review.NONE
+    review_reason: str = ""
+    reviewer: str = ""
+    run: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        data = {
+            "id": self.id, "state": str(self.state), "kind": self.kind, "file": self.file_name,
+            "created": self.created, "updated": self.updated, "doc_id": self.doc_id or None,
+            "review": str(self.review) or None,
+        }  # fmt: skip
+        if self.state is JobState.FAILED:
+            data |= {"reason": self.reason, "actor": self.actor}
+        if self.duplicate_of:
+            data["duplicate_of"] = self.duplicate_of
+        if self.similar:
+            data["similar"] = list(self.similar)
+        if self.review is Review.REJECTED:
+            data["review_reason"] = self.review_reason
+        return data
+
+
+class SameUploadInProgress(Exception):
+    """The same bytes are being uploaded (queued or processing) by another job."""
+
+    def __init__(self, job: Job) -> None:
+        super().__init__(f"job {job.id}")
+        self.job = job
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class JobQueue:
+    """The `jobs` table. `connect` opens a connection to the database (one per call)."""
+
+    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+        self._connect = connect
+        self.wakeup = threading.Event()  # set when a job is queued: the worker starts at once
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            with db:  # one transaction: committed on success, rolled back on error
+                yield db
+        finally:
+            db.close()
+
+    def create_tables(self) -> None:
+        with self._db() as db:
+            db.executescript(SCHEMA)
+
+    def add_upload(self, user: str, file_name: str, sha256: str, review: Review) -> Job:
+        """A queued upload (its path is set once the file is placed); SameUploadInProgress when
+        the same bytes are already queued or processing."""
+        try:
+            job_id = self._insert(
+                kind="upload", state=JobState.QUEUED, user=user, file_name=file_name,
+                sha256=sha256, review=str(review),
+            )  # fmt: skip
+        except sqlite3.IntegrityError:
+            raise SameUploadInProgress(self._active_upload(sha256)) from None
+        return self.get(job_id)
+
+    def add_duplicate(self, user: str, file_name: str, sha256: str, doc_id: str) -> Job:
+        """An upload refused at the door because the repository already has these bytes."""
+        return self.get(self._insert(
+            kind="upload", state=JobState.DUPLICATE, user=user, file_name=file_name,
+            sha256=sha256, doc_id=doc_id, duplicate_of=doc_id,
+        ))  # fmt: skip
+
+    def add(self, kind: str, user: str, path: str, doc_id: str = "") -> Job:
+        """A queued metadata change or retry of the file at `path`."""
+        job = self.get(
+            self._insert(kind=kind, state=JobState.QUEUED, user=user, path=path, doc_id=doc_id)
+        )
+        self.wakeup.set()
+        return job
+
+    def placed(self, job_id: int, path: Path) -> None:
+        self._update(job_id, path=str(path))
+        self.wakeup.set()
+
+    def drop(self, job_id: int) -> None:
+        """An upload whose file could not be placed after all (disk full): no trace left."""
+        with self._db() as db:
+            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
+    def get(self, job_id: int) -> Job:
+        with self._db() as db:
+            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            raise KeyError(job_id)
+        return _job(row)
+
+    def find(self, job_id: int) -> Job | None:
+        try:
+            return self.get(job_id)
+        except KeyError:
+            return None
+
+    def list(self, where: str = "1", params: Sequence[object] = (), limit: int = 200) -> list[Job]:
+        """Jobs matching an SQL condition over the table's columns, newest first."""
+        with self._db() as db:
+            rows = db.execute(
+                f"SELECT * FROM jobs WHERE {where} ORDER BY id DESC LIMIT ?", (*params, limit)
+            ).fetchall()
+        return [_job(row) for row in rows]
+
+    def of_user(self, user: str) -> list[Job]:
+        return self.list("user = ? AND kind = 'upload'", (user,))
+
+    def pending_review(self) -> list[Job]:
+        return self.list("review = ? AND state = ?", (Review.PENDING, JobState.INDEXED))
+
+    def latest_upload_of(self, doc_id: str) -> Job | None:
+        jobs = self.list("doc_id = ? AND kind = 'upload' AND state = ?",
+                         (doc_id, JobState.INDEXED), limit=1)  # fmt: skip
+        return jobs[0] if jobs else None
+
+    def set_review(self, job_id: int, review: Review, reviewer: str, reason: str = "") -> None:
+        self._update(job_id, review=str(review), reviewer=reviewer, review_reason=reason)
+
+    def claim(self) -> list[Job]:
+        """Every queued job whose file is placed, now `processing`."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            rows = db.execute(
+                "SELECT * FROM jobs WHERE state = ? AND path != '' ORDER BY id",
+                (JobState.QUEUED,),
+            ).fetchall()
+            db.execute(
+                f"UPDATE jobs SET state = ?, updated = ? WHERE id IN ({_marks(rows)})",
+                (JobState.PROCESSING, now(), *(row["id"] for row in rows)),
+            )
+        return [_job(row) for row in rows]
+
+    def requeue_interrupted(self) -> int:
+        """Jobs a killed server left `processing`: queued again."""
+        with self._db() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET state = ?, updated = ? WHERE state = ?",
+                (JobState.QUEUED, now(), JobState.PROCESSING),
+            )
+            return cursor.rowcount
+
+    def finish(self, job_id: int, state: JobState, **values: object) -> None:
+        self._update(job_id, state=str(state), **values)
+
+    def _active_upload(self, sha256: str) -> Job:
+        jobs = self.list("kind = 'upload' AND sha256 = ? AND state IN (?, ?)",
+                         (sha256, JobState.QUEUED, JobState.PROCESSING), limit=1)  # fmt: skip
+        return jobs[0]
+
+    def _insert(self, **values: object) -> int:
+        values |= {"created": now(), "updated": now()}
+        columns = ", ".join(values)
+        with self._db() as db:
+            cursor = db.execute(
+                f"INSERT INTO jobs ({columns}) VALUES ({_marks(values)})", tuple(values.values())
+            )
+            return int(cursor.lastrowid or 0)
+
+    def _update(self, job_id: int, **values: object) -> None:
+        if "similar" in values:
+            values["similar"] = json.dumps(list(values["similar"]))  # type: ignore[arg-type]
+        values["updated"] = now()
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        with self._db() as db:
+            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id))
+
+
+def _marks(items: Sequence[object] | dict) -> str:
+    return ", ".join("?" * len(items))
+
+
+def _job(row: sqlite3.Row) -> Job:
+    data = dict(row)
+    data["state"] = JobState(data["state"])
+    data["review"] = Review(data["review"])
+    data["similar"] = tuple(json.loads(data["similar"] or "[]"))
+    return Job(**data)
+
+
+def connector(db_path: Path) -> Callable[[], sqlite3.Connection]:
+    """Connections to the SQLite file at `db_path` (WAL: readers never wait for the writer)."""
+
+    def connect() -> sqlite3.Connection:
+        db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA busy_timeout = 30000")
+        return db
+
+    return connect
+
+
+# ---- the worker -------------------------------------------------------------------------
+
+
+class IngestWorker(threading.Thread):
+    """Runs queued jobs: one incremental ingest for all of them, one writer at a time."""
+
+    def __init__(self, jobs: JobQueue, config: Config, poll_s: float = POLL_S) -> None:
+        super().__init__(name="acervo-ingest-worker", daemon=True)
+        self.jobs = jobs
+        self.config = config
+        self.poll_s = poll_s
+        self._stopping = threading.Event()
+        self.runs = 0  # ingests done (tests and the benchmark wait on it)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.jobs.wakeup.set()
+
+    def run(self) -> None:
+        self.jobs.requeue_interrupted()
+        while not self._stopping.is_set():
+            self.jobs.wakeup.clear()
+            claimed = self.jobs.claim()
+            if claimed:
+                self.process(claimed)
+            else:
+                self.jobs.wakeup.wait(self.poll_s)
+
+    def process(self, claimed: Sequence[Job]) -> None:
+        store = IndexStore(self.config.index_dir)
+        options = IngestOptions(retry_failed=any(job.kind == "retry" for job in claimed))
+        while True:
+            try:
+                summary = build_index(self.config.corpus_dirs, store, self.config, options=options)
+                break
+            except IndexLocked:
+                if self._stopping.wait(LOCK_RETRY_S):  # a CLI ingest is running: wait for it
+                    self._requeue(claimed)
+                    return
+            except (IndexUpdateError, RemovalRefused, OSError) as exc:
+                LOG.error("ingest of queued jobs failed: %s", exc)
+                for job in claimed:
+                    self.jobs.finish(job.id, JobState.FAILED, reason=str(exc),
+                                     actor="administrator")  # fmt: skip
+                return
+        self.runs += 1
+        self._record_outcomes(claimed, Path(summary.report) if summary.report else None)
+
+    def _requeue(self, claimed: Sequence[Job]) -> None:
+        for job in claimed:
+            self.jobs.finish(job.id, JobState.QUEUED)
+
+    def _record_outcomes(self, claimed: Sequence[Job], report: Path | None) -> None:
+        entries = _entries_by_path(report)
+        run = report.stem if report else ""
+        for job in claimed:
+            entry = entries.get(job.path)
+            if entry is None and job.kind != "upload":
+                self.jobs.finish(job.id, JobState.INDEXED, run=run)
+            elif entry is None:
+                reason = "El archivo ya no está en el repositorio: nada que indexar."
+                self.jobs.finish(job.id, JobState.FAILED, reason=reason, actor="administrator",
+                                 run=run)  # fmt: skip
+            elif entry["outcome"] == "failed":
+                failure = entry.get("failure") or {}
+                self.jobs.finish(job.id, JobState.FAILED, reason=failure.get("reason", ""),
+                                 actor=failure.get("actor", ""), run=run)  # fmt: skip
+            elif entry["outcome"] == "duplicate":
+                self.jobs.finish(job.id, JobState.DUPLICATE, doc_id=entry.get("doc_id", ""),
+                                 duplicate_of=entry.get("doc_id", ""), run=run)  # fmt: skip
+            else:
+                similar = (*entry.get("near_duplicates", ()), *entry.get("translations", ()))
+                self.jobs.finish(job.id, JobState.INDEXED, doc_id=entry.get("doc_id", ""),
+                                 similar=similar or job.similar, run=run)  # fmt: skip
+
+
+def _entries_by_path(report: Path | None) -> dict[str, dict]:
+    if report is None:
+        return {}
+    return {entry["path"]: entry for entry in load_report(report).get("files", ())}
