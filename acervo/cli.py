@@ -8,8 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -248,12 +247,22 @@ def _add_search(sub: argparse._SubParsersAction) -> None:
 def _add_export(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="exportar todos los resultados (CSV o JSON)",
+        help="exportar todos los resultados (CSV, JSON, JSON Lines, XLSX, RIS, BibTeX)",
         description="Exporta todos los resultados de la consulta, no solo una página.",
     )
     _add_filters(p)
-    p.add_argument("--format", choices=("csv", "json"), default="csv", help="formato")
+    p.add_argument(
+        "--format",
+        choices=("csv", "json", "jsonl", "xlsx", "ris", "bib"),
+        default="csv",
+        help="formato (los mismos que la página de búsqueda)",
+    )
     p.add_argument("-o", "--output", help="archivo de salida (por defecto la salida estándar)")
+    p.add_argument(
+        "--base-url",
+        help="dirección pública de la interfaz web, para los enlaces a cada documento "
+        "(por defecto base_url de la configuración o http://HOST:PUERTO/)",
+    )
     p.set_defaults(handler=_cmd_export)
 
 
@@ -464,38 +473,28 @@ def _cmd_similar(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
-def _iter_chunks(args: argparse.Namespace, config: Config) -> Iterator[str]:
+def _cmd_export(args: argparse.Namespace, config: Config) -> int:
+    """The search page's export, byte for byte but for the time (search/export.py's registry)."""
     from acervo.search import export
 
+    fmt = export.FORMATS[args.format]
+    if not args.output and fmt.file is not None and sys.stdout.isatty():
+        print(f"{fmt.extension.upper()} es un archivo binario: use -o ARCHIVO.", file=sys.stderr)
+        return EXIT_USAGE
     req = _request(args)
     store = _store(config)
+    links = export.Links(args.base_url or config.public_url(), config.corpus_dirs)
     with store.open_searcher() as searcher:
-        total = searcher.search(replace(req, per_page=1)).total  # a bad query fails here
-        hits = searcher.iter_hits(req)
-        if args.format == "csv":
-            yield from export.csv_chunks(hits)
+        # counted before writing: a bad query fails here, not half way through the file
+        info = export.ExportInfo.of(req, searcher.count(req), store.version())
+        if args.output:
+            with open(args.output, "wb") as out:
+                export.write(fmt, out, info, searcher.iter_hits(req), links)
+            _show(f"Exportado a {args.output}", file=sys.stderr)
         else:
-            meta = {
-                "query": req.query,
-                "filters": {k: list(v) for k, v in req.filters.items()},
-                "year_from": req.year_from,
-                "year_to": req.year_to,
-                "index_version": store.version(),
-                "total": total,
-            }
-            yield from export.json_chunks(meta, hits)
-
-
-def _cmd_export(args: argparse.Namespace, config: Config) -> int:
-    if args.output:
-        # newline="" so the csv module's \r\n row endings are written as they are
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
-            for chunk in _iter_chunks(args, config):
-                out.write(chunk)
-        _show(f"Exportado a {args.output}", file=sys.stderr)
-    else:
-        for chunk in _iter_chunks(args, config):
-            sys.stdout.write(chunk)
+            sys.stdout.flush()
+            export.write(fmt, sys.stdout.buffer, info, searcher.iter_hits(req), links)
+            sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -511,7 +510,8 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
         {
             "INDEX_DIR": config.index_dir,
             "LANGUAGE": config.language,
-            "CORPUS_DIRS": config.corpus_dirs,  # document pages show paths relative to these
+            "CORPUS_DIRS": config.corpus_dirs,  # pages and exports show paths relative to these
+            "BASE_URL": config.base_url,  # document links in exports (behind a proxy)
             "SESSION_COOKIE_SECURE": config.secure_cookies,
         }
     )

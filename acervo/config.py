@@ -33,6 +33,14 @@ class Config:
     ocr: bool = False  # OCR scanned pages with tesseract (spa+eng) when it is installed
     dask_address: str = ""  # a dask.distributed scheduler to send extraction to
     language: str = "es"  # default UI language
+    # The public address of the web UI (behind a reverse proxy: https://acervo.example.org/):
+    # document links in exports. Empty: the web uses the address it was asked on, the CLI
+    # http://host:port/.
+    base_url: str = ""
+
+    def public_url(self) -> str:
+        return self.base_url or f"http://{self.host}:{self.port}/"
+
     # Cookies (session, language) carry the Secure flag: set it when users reach the server
     # over HTTPS (a proxy in front of waitress); over plain HTTP browsers would drop them.
     secure_cookies: bool = False

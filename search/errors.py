@@ -25,3 +25,7 @@ class IndexMissing(SearchError):
 
 class QueryTooExpensive(SearchError):
     """A wildcard or fuzzy query that would take too long (search/limits.py)."""
+
+
+class ExportFailed(SearchError):
+    """An export could not be written (the server's disk): the web answers 503."""

@@ -14,9 +14,13 @@ import html
 import io
 import json
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from itertools import islice
+from pathlib import Path
 from typing import IO
 
 import docx
@@ -24,13 +28,22 @@ import xlsxwriter
 from docx.enum.text import WD_COLOR_INDEX
 
 from acervo import vocab
-from acervo.search.models import FACETS, Passage, SearchHit, hit_to_json
+from acervo.search.errors import ExportFailed
+from acervo.search.facets import facet_label
+from acervo.search.models import FACETS, Passage, SearchHit, SearchRequest, hit_to_json
 
 BOM = "\ufeff"  # without it Excel reads UTF-8 CSV as ANSI and mangles accents
-CSV_HEADER = ("titulo", "agencias", "temas", "anio", "tipo", "idioma", "ruta", "pagina", "pasaje")
-# With an ExportInfo, CSV rows also carry the document page and how the export was made (every
-# row, so a row copied or filtered in a spreadsheet still says where it came from).
-CSV_INFO_HEADER = ("url", "consulta", "filtros", "version_indice", "exportado")
+# One row per hit in CSV and XLSX: facet values as their labels ("Hoja informativa", not `hoja`),
+# the codes in their own columns (what `?topic=` and `tema:` take); `ruta` is relative to the
+# corpus folder, `url` the document's page.
+TABLE_HEADER = (
+    "titulo", "agencias", "temas", "anio", "tipo", "idioma", "ruta", "pagina", "pasaje", "url",
+    "id", "temas_codigos", "tipo_codigo",
+)  # fmt: skip
+# CSV rows also carry how the export was made (every row, so a row copied or filtered in a
+# spreadsheet still says where it came from); XLSX has them in its "consulta" sheet.
+CSV_INFO_HEADER = ("consulta", "filtros", "version_indice", "exportado")
+CSV_HEADER = TABLE_HEADER + CSV_INFO_HEADER
 ROWS_PER_CHUNK = 100
 # Excel evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,7 +84,45 @@ BIBTEX_ESCAPES = str.maketrans(
     }
 )
 
-DocUrl = Callable[[str], str]  # document id -> absolute URL of its document page
+DOCUMENT_PAGE = "/documento/"  # + id: the web's document page (web/document.py)
+
+
+def corpus_path(path: str, corpus_dirs: Iterable[Path | str]) -> str | None:
+    """`ACNUR/2019/x.pdf` for a file under one of `corpus_dirs`, else None."""
+    for root in corpus_dirs:
+        try:
+            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class Links:
+    """How an export names a document: the URL of its page on the Acervo at `base_url`, and its
+    files by their path relative to their corpus folder, never the server's absolute path (a
+    file outside every corpus folder is named by its file name alone)."""
+
+    base_url: str = ""
+    corpus_dirs: tuple[Path, ...] = ()
+
+    def doc_url(self, doc_id: str) -> str:
+        return self.base_url.rstrip("/") + DOCUMENT_PAGE + doc_id
+
+    def path(self, path: str) -> str:
+        if not path:
+            return path
+        return corpus_path(path, self.corpus_dirs) or Path(path).name
+
+    def local(self, hit: SearchHit) -> SearchHit:
+        """`hit` with every path relative (its sources and its related documents')."""
+        return replace(
+            hit,
+            path=self.path(hit.path),
+            paths=tuple(self.path(p) for p in hit.paths),
+            similar=tuple(replace(s, path=self.path(s.path)) for s in hit.similar),
+            translations=tuple(replace(t, path=self.path(t.path)) for t in hit.translations),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +137,22 @@ class ExportInfo:
     exported_at: str = ""  # ISO 8601, UTC
     total: int = 0
     selection: bool = False  # a basket of hand-picked documents, not a search
+
+    @classmethod
+    def of(
+        cls, req: SearchRequest, total: int, index_version: str, selection: bool = False
+    ) -> ExportInfo:
+        """The export of `req` made now (UTC) from the index generation `index_version`."""
+        return cls(
+            query=req.query,
+            filters=dict(req.filters),
+            year_from=req.year_from,
+            year_to=req.year_to,
+            index_version=index_version,
+            exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            total=total,
+            selection=selection,
+        )
 
     def to_json(self) -> dict:
         return {
@@ -122,15 +189,13 @@ class ExportInfo:
 # ---- CSV ---------------------------------------------------------------------------------
 
 
-def csv_chunks(
-    hits: Iterable[SearchHit], info: ExportInfo | None = None, doc_url: DocUrl | None = None
-) -> Iterator[str]:
+def csv_chunks(info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> Iterator[str]:
     """The CSV export: BOM and header first, then ROWS_PER_CHUNK rows per chunk."""
-    extra = _info_cells(info) if info else None
-    yield BOM + _csv_text([CSV_HEADER + (CSV_INFO_HEADER if extra else ())])
+    extra = [info.query, info.filters_text(), info.index_version, info.exported_at]
+    yield BOM + _csv_text([CSV_HEADER])
     hits = iter(hits)
     while batch := list(islice(hits, ROWS_PER_CHUNK)):
-        rows = (_csv_row(hit) + _url_and(extra, hit, doc_url) for hit in batch)
+        rows = (_csv_row(hit, links) + extra for hit in batch)
         yield _csv_text([neutralise(cell) for cell in row] for row in rows)
 
 
@@ -140,34 +205,28 @@ def _csv_text(rows: Iterable[Iterable[object]]) -> str:
     return buffer.getvalue()
 
 
-def _csv_row(hit: SearchHit) -> list[str]:
-    return ["" if cell is None else str(cell) for cell in _table_row(hit)]
+def _csv_row(hit: SearchHit, links: Links) -> list[str]:
+    return ["" if cell is None else str(cell) for cell in _table_row(hit, links)]
 
 
-def _table_row(hit: SearchHit) -> list[str | int | None]:
-    """A hit as one row of CSV_HEADER cells; year and page stay numbers (XLSX)."""
+def _table_row(hit: SearchHit, links: Links) -> list[str | int | None]:
+    """A hit as one row of TABLE_HEADER cells; year and page stay numbers (XLSX)."""
     passage = hit.passages[0] if hit.passages else None
     return [
         hit.title,
-        "; ".join(hit.agencies),
-        "; ".join(hit.topics),
+        "; ".join(facet_label("agency", a) for a in hit.agencies),
+        "; ".join(facet_label("topic", t) for t in hit.topics),
         hit.year,
-        hit.doc_type,
-        hit.language,
+        facet_label("doc_type", hit.doc_type) if hit.doc_type else "",
+        facet_label("language", hit.language) if hit.language else "",
         hit.path,
         None if passage is None else passage.page,
         "" if passage is None else " ".join(passage.text.split()),
+        links.doc_url(hit.id),
+        hit.id,
+        "; ".join(hit.topics),
+        hit.doc_type,
     ]
-
-
-def _info_cells(info: ExportInfo) -> list[str]:
-    return [info.query, info.filters_text(), info.index_version, info.exported_at]
-
-
-def _url_and(extra: list[str] | None, hit: SearchHit, doc_url: DocUrl | None) -> list[str]:
-    if extra is None:
-        return []
-    return [doc_url(hit.id) if doc_url else "", *extra]
 
 
 def neutralise(cell: str) -> str:
@@ -178,57 +237,67 @@ def neutralise(cell: str) -> str:
 # ---- JSON and JSON Lines -----------------------------------------------------------------
 
 
-def json_chunks(meta: dict, hits: Iterable[SearchHit]) -> Iterator[str]:
-    """One JSON document, `meta`'s keys then "hits": [...], streamed one hit per chunk."""
-    head = json.dumps({k: v for k, v in meta.items() if k != "hits"}, ensure_ascii=False)
+def json_chunks(info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> Iterator[str]:
+    """One JSON document: how the export was made (ExportInfo.to_json), then "hits": [...] in
+    the JSON shape plus "url", streamed one hit per chunk."""
+    head = json.dumps(info.to_json(), ensure_ascii=False)
     # Reopen the object written by json.dumps to append the hits array to it.
-    yield (head[:-1] + ", " if len(head) > 2 else "{") + '"hits": ['
+    yield head[:-1] + ', "hits": ['
     for n, hit in enumerate(hits):
-        yield ("," if n else "") + "\n" + json.dumps(hit_to_json(hit), ensure_ascii=False)
+        yield ("," if n else "") + "\n" + json.dumps(_hit_json(hit, links), ensure_ascii=False)
     yield "\n]}\n"
 
 
-def jsonl_chunks(
-    info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl | None = None
-) -> Iterator[str]:
+def jsonl_chunks(info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> Iterator[str]:
     """JSON Lines: `{"export": {...}}` first, then one hit per line (the JSON shape + "url")."""
     yield json.dumps({"export": info.to_json()}, ensure_ascii=False) + "\n"
     for hit in hits:
-        line = hit_to_json(hit) | ({"url": doc_url(hit.id)} if doc_url else {})
-        yield json.dumps(line, ensure_ascii=False) + "\n"
+        yield json.dumps(_hit_json(hit, links), ensure_ascii=False) + "\n"
+
+
+def _hit_json(hit: SearchHit, links: Links) -> dict:
+    return hit_to_json(hit) | {"url": links.doc_url(hit.id)}
 
 
 # ---- XLSX --------------------------------------------------------------------------------
 
 
-def write_xlsx(
-    target: IO[bytes], info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl
-) -> int:
+def write_xlsx(target: IO[bytes], info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> int:
     """Sheet "resultados" (one row per hit) and sheet "consulta" (how it was made) into `target`.
 
-    constant_memory: each row goes to a temporary file as soon as the next one starts. Every
-    text is written as a string, never as a formula; text that looks like one also gets
-    Excel's quote prefix, so editing the cell does not turn it into a formula. Returns the rows.
+    constant_memory: each row goes to a temporary file as soon as the next one starts. That file
+    lives in a folder of our own, removed whatever happens: xlsxwriter deletes it only when the
+    workbook closes, so an export that fails half way would leave it behind. Every text is
+    written as a string, never as a formula; text that looks like one also gets Excel's quote
+    prefix, so editing the cell does not turn it into a formula. Returns the rows.
     """
-    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    workbook = xlsxwriter.Workbook(target, options | {"strings_to_numbers": False})
+    with tempfile.TemporaryDirectory(prefix="acervo-xlsx-") as rows_dir:
+        options = {"constant_memory": True, "strings_to_formulas": False, "tmpdir": rows_dir}
+        workbook = xlsxwriter.Workbook(
+            target, options | {"strings_to_urls": False, "strings_to_numbers": False}
+        )
+        rows = _xlsx_sheets(workbook, info, hits, links)
+        workbook.close()
+    return rows
+
+
+def _xlsx_sheets(workbook, info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> int:  # noqa: ANN001
     bold = workbook.add_format({"bold": True})
     quoted = workbook.add_format({"quote_prefix": True})
     sheet = workbook.add_worksheet("resultados")
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 0, 50)
     sheet.set_column(8, 9, 60)
-    _xlsx_row(sheet, 0, [*CSV_HEADER, "url"], quoted, bold)
+    _xlsx_row(sheet, 0, list(TABLE_HEADER), quoted, bold)
     rows = 0
     for rows, hit in enumerate(hits, start=1):
-        _xlsx_row(sheet, rows, [*_table_row(hit), doc_url(hit.id)], quoted)
+        _xlsx_row(sheet, rows, _table_row(hit, links), quoted)
     about = workbook.add_worksheet("consulta")
     about.set_column(0, 0, 18)
     about.set_column(1, 1, 80)
     facts = {**info.to_json(), "filters": info.filters_text(), "total": rows}
     for n, (key, value) in enumerate(facts.items()):
         _xlsx_row(about, n, [key, value], quoted, bold)
-    workbook.close()
     return rows
 
 
@@ -252,44 +321,46 @@ def xml_text(text: str) -> str:
 # ---- RIS and BibTeX ----------------------------------------------------------------------
 
 
-def ris_chunks(info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl) -> Iterator[str]:
+def ris_chunks(info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> Iterator[str]:
     """RIS for Zotero, Mendeley, EndNote: one record per hit; every record carries the export
     summary as a note (RIS has no file header that all readers skip)."""
     for hit in hits:
-        yield "".join(f"{tag}  - {value}\r\n" for tag, value in _ris_fields(info, hit, doc_url))
+        yield "".join(f"{tag}  - {value}\r\n" for tag, value in _ris_fields(info, hit, links))
         yield "ER  - \r\n\r\n"
 
 
-def _ris_fields(info: ExportInfo, hit: SearchHit, doc_url: DocUrl) -> Iterator[tuple[str, str]]:
+def _ris_fields(info: ExportInfo, hit: SearchHit, links: Links) -> Iterator[tuple[str, str]]:
     yield "TY", RIS_TYPES.get(hit.doc_type, "GEN")
     yield "ID", hit.id
     yield "TI", _one_line(hit.title)
-    yield from (("AU", agency) for agency in hit.agencies)  # corporate authors: no comma
+    # corporate authors: no comma
+    yield from (("AU", facet_label("agency", agency)) for agency in hit.agencies)
     if hit.year is not None:
         yield "PY", str(hit.year)
     if hit.doc_type:
         yield "M3", vocab.label("doc_type", hit.doc_type)
     if hit.language:
         yield "LA", hit.language
-    yield from (("KW", topic) for topic in hit.topics)
-    yield "UR", doc_url(hit.id)
+    yield from (("KW", facet_label("topic", topic)) for topic in hit.topics)
+    yield "UR", links.doc_url(hit.id)
     yield "DB", "Acervo"
     yield "N1", info.summary()
     yield from (("N1", _passage_note(p)) for p in hit.passages)
 
 
-def bibtex_chunks(info: ExportInfo, hits: Iterable[SearchHit], doc_url: DocUrl) -> Iterator[str]:
+def bibtex_chunks(info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> Iterator[str]:
     """BibTeX (UTF-8, for biber/BibLaTeX and Zotero): an @comment with the export summary, then
     one entry per hit; agencies are corporate authors in double braces (`{{ACNUR}}`)."""
     yield "@comment{" + bibtex_value(info.summary()) + "}\n\n"
     for hit in hits:
         key = _bibtex_key(hit)
-        fields = ",\n".join(f"  {name} = {{{value}}}" for name, value in _bib_fields(hit, doc_url))
+        fields = ",\n".join(f"  {name} = {{{value}}}" for name, value in _bib_fields(hit, links))
         yield f"@{BIBTEX_TYPES.get(hit.doc_type, 'misc')}{{{key},\n{fields}\n}}\n\n"
 
 
-def _bib_fields(hit: SearchHit, doc_url: DocUrl) -> Iterator[tuple[str, str]]:
-    authors = " and ".join("{" + bibtex_value(a) + "}" for a in hit.agencies)
+def _bib_fields(hit: SearchHit, links: Links) -> Iterator[tuple[str, str]]:
+    names = (facet_label("agency", a) for a in hit.agencies)
+    authors = " and ".join("{" + bibtex_value(name) + "}" for name in names)
     yield "title", "{" + bibtex_value(_one_line(hit.title)) + "}"  # keep its capitals
     if authors:
         yield "author", authors
@@ -302,8 +373,8 @@ def _bib_fields(hit: SearchHit, doc_url: DocUrl) -> Iterator[tuple[str, str]]:
     if hit.language:
         yield "language", hit.language
     if hit.topics:
-        yield "keywords", bibtex_value(", ".join(hit.topics))
-    yield "url", bibtex_value(doc_url(hit.id))
+        yield "keywords", bibtex_value(", ".join(facet_label("topic", t) for t in hit.topics))
+    yield "url", bibtex_value(links.doc_url(hit.id))
     if hit.passages:
         yield "note", bibtex_value(_passage_note(hit.passages[0]))
 
@@ -334,7 +405,7 @@ def write_dossier(
     target: IO[bytes],
     info: ExportInfo,
     hits: Iterable[tuple[SearchHit, str]],
-    doc_url: DocUrl,
+    links: Links,
 ) -> int:
     """A Word dossier of (hit, query it was selected under): per document its metadata, link and
     passages with page numbers, the query's words in bold. Returns the number of documents."""
@@ -345,7 +416,7 @@ def write_dossier(
         f"{len(body)} documentos · exportado {info.exported_at} · índice {info.index_version}"
     )
     for hit, query in body:
-        _dossier_entry(document, hit, query, doc_url(hit.id))
+        _dossier_entry(document, links.local(hit), query, links.doc_url(hit.id))
     document.save(target)
     return len(body)
 
@@ -374,7 +445,7 @@ def _dossier_facts(hit: SearchHit, query: str, url: str) -> list[tuple[str, str]
         ("Temas", labels("topic", hit.topics)),
         ("Año", str(hit.year) if hit.year is not None else "sin dato"),
         ("Tipo", labels("doc_type", [hit.doc_type] if hit.doc_type else [])),
-        ("Idioma", hit.language or "sin dato"),
+        ("Idioma", facet_label("language", hit.language) if hit.language else "sin dato"),
         ("Páginas", str(hit.pages)),
         ("Archivos", "\n".join(hit.paths or (hit.path,))),
         ("Ficha en Acervo", url),
@@ -393,3 +464,65 @@ def _add_marked_runs(paragraph, passage_html: str) -> None:  # noqa: ANN001
         if n % 2:
             run.bold = True
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+# ---- the format registry: the one export path of the search page, the selection and the CLI --
+
+TextWriter = Callable[[ExportInfo, Iterable[SearchHit], Links], Iterator[str]]
+FileWriter = Callable[[IO[bytes], ExportInfo, Iterable[SearchHit], Links], int]
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    mimetype: str
+    text: TextWriter | None = None  # streamed chunk by chunk
+    file: FileWriter | None = None  # zip formats: written whole to a file first
+
+
+FORMATS: dict[str, Format] = {
+    "csv": Format("csv", "text/csv; charset=utf-8", text=csv_chunks),
+    "json": Format("json", "application/json; charset=utf-8", text=json_chunks),
+    "jsonl": Format("jsonl", "application/x-ndjson; charset=utf-8", text=jsonl_chunks),
+    "ris": Format("ris", "application/x-research-info-systems; charset=utf-8", text=ris_chunks),
+    "bib": Format("bib", "application/x-bibtex; charset=utf-8", text=bibtex_chunks),
+    "xlsx": Format(
+        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", file=write_xlsx
+    ),
+}
+
+
+def text_chunks(
+    fmt: Format, info: ExportInfo, hits: Iterable[SearchHit], links: Links
+) -> Iterator[str]:
+    """A text format's chunks, every path relative to its corpus folder."""
+    assert fmt.text is not None
+    return fmt.text(info, (links.local(hit) for hit in hits), links)
+
+
+def write_file(
+    fmt: Format, target: IO[bytes], info: ExportInfo, hits: Iterable[SearchHit], links: Links
+) -> None:
+    """A zip format written whole into `target`; a disk error becomes ExportFailed."""
+    assert fmt.file is not None
+    try:
+        fmt.file(target, info, (links.local(hit) for hit in hits), links)
+    except OSError as exc:
+        raise ExportFailed(
+            f"No se pudo escribir la exportación {fmt.extension.upper()} en el servidor "
+            f"({exc.strerror or exc}). Pruebe con CSV o JSON, o avise al administrador."
+        ) from exc
+
+
+def write(
+    fmt: Format, out: IO[bytes], info: ExportInfo, hits: Iterable[SearchHit], links: Links
+) -> None:
+    """Any format into a binary stream that need not be seekable (a pipe, stdout)."""
+    if fmt.text is not None:
+        for chunk in text_chunks(fmt, info, hits, links):
+            out.write(chunk.encode("utf-8"))
+        return
+    with tempfile.TemporaryFile() as target:
+        write_file(fmt, target, info, hits, links)
+        target.seek(0)
+        shutil.copyfileobj(target, out)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from flask import Flask, Response
 
-from acervo.search.indexer import IndexStore
-from acervo.web import basket, compendium, document, evidence, exports, feeds, i18n, views
+from acervo.web import basket, compendium, document, evidence, exports, feeds, i18n, index, views
 
 DEFAULTS: dict[str, object] = {
     "INDEX_DIR": Path("index"),
@@ -40,7 +39,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.config.from_mapping(config or {})
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"])
     app.json.sort_keys = False  # keep the documented key order of SearchResult.to_json()
-    app.extensions["acervo.index"] = IndexStore(app.config["INDEX_DIR"])
+    index.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(views.bp)
     basket.init_app(app)  # session secret key, CSRF token and basket helpers for templates

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import re
 import secrets
 from pathlib import Path
 
@@ -29,8 +28,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 
 from acervo.search import document
-from acervo.search.indexer import IndexStore
-from acervo.web import params
+from acervo.web import index, params
 
 bp = Blueprint("basket", __name__)
 log = logging.getLogger(__name__)
@@ -42,7 +40,6 @@ MAX_ITEMS = 200
 MAX_COOKIE_BYTES = 3800  # the whole signed session cookie; browsers refuse more than 4096
 KEPT_QUERY_CHARS = 200  # the query stored with a document (its passages in the dossier)
 SECRET_KEY_FILE = "secret_key"  # in the index folder: the basket survives a server restart
-DOC_ID = re.compile(r"[0-9a-f]{16}")
 
 
 class CsrfError(BadRequest):
@@ -74,7 +71,7 @@ def items() -> list[tuple[str, str]]:
     return [
         (str(pair[0]), str(pair[1]))
         for pair in kept
-        if isinstance(pair, list) and len(pair) == 2 and DOC_ID.fullmatch(str(pair[0]))
+        if isinstance(pair, list) and len(pair) == 2 and index.DOC_ID.fullmatch(str(pair[0]))
     ]
 
 
@@ -90,13 +87,9 @@ def is_full() -> bool:
     return count() >= MAX_ITEMS
 
 
-def _store() -> IndexStore:
-    return current_app.extensions["acervo.index"]
-
-
 def _posted_doc_id() -> str:
     doc_id = request.form.get("doc_id", "")
-    if not DOC_ID.fullmatch(doc_id):
+    if not index.DOC_ID.fullmatch(doc_id):
         raise BadRequest(gettext("Identificador de documento no válido."))
     return doc_id
 
@@ -160,7 +153,7 @@ def clear() -> Response:
 @bp.get("/seleccion")
 def basket_page() -> str:
     selection = items()
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         hits = document.selected_hits(searcher, selection, per_doc=1)
     queries = dict(selection)
     return render_template(

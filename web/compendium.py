@@ -7,18 +7,13 @@ import tempfile
 from dataclasses import replace
 from datetime import date
 
-from flask import Blueprint, Response, current_app, request, send_file, url_for
+from flask import Blueprint, Response, request, send_file, url_for
 
 from acervo.search import compendium
-from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
-from acervo.web import exports, params
+from acervo.web import exports, index, params
 
 bp = Blueprint("compendium", __name__)
-
-
-def _store() -> IndexStore:
-    return current_app.extensions["acervo.index"]
 
 
 def page_url(doc_id: str, page: int) -> str:
@@ -31,7 +26,7 @@ def compendium_docx() -> Response:
     req = params.parse_request(request.args)
     req = replace(params.export_request(req), result_type="records")
     target = tempfile.TemporaryFile()
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         total = searcher.count(req)  # a bad query is a 400 before anything is written
         info = exports.export_info(req, total)
         compendium.write_compendium(target, info, searcher.iter_hits(req), page_url)

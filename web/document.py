@@ -5,24 +5,20 @@ with the query's words marked and links from one matching page to the next.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from babel.numbers import format_decimal
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from acervo.search import document
+from acervo.search import document, export
 from acervo.search.errors import SearchError
-from acervo.search.indexer import IndexStore
 from acervo.search.models import DocumentInfo, PageText, SearchHit, SearchRequest
-from acervo.web import i18n, params
+from acervo.web import i18n, index, params
 
 bp = Blueprint("document", __name__)
 
-DOC_ID = re.compile(r"[0-9a-f]{16}")
 # Metadata fields in the order shown, with their label (provenance keys of ingest.metadata).
 FIELDS = {
     "title": _l("Título"),
@@ -61,17 +57,13 @@ class HitNav:
     next: int | None
 
 
-def _store() -> IndexStore:
-    return current_app.extensions["acervo.index"]
-
-
 @bp.get("/documento/<doc_id>")
 def document_page(doc_id: str) -> tuple[str, int]:
-    if not DOC_ID.fullmatch(doc_id):
+    if not index.DOC_ID.fullmatch(doc_id):
         return _not_found()
     req = params.parse_request(request.args)  # the search the page was opened from
     error = ""
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         info = document.document_info(searcher, doc_id)
         if info is None:
             return _not_found()
@@ -144,13 +136,7 @@ def hit_navigation(hit_pages: list[int]) -> dict[int, HitNav]:
 
 def relative_path(path: str) -> str:
     """`ACNUR/2019/x.pdf` for a file under a corpus folder (CORPUS_DIRS), else the full path."""
-    for root in current_app.config.get("CORPUS_DIRS", ()):
-        root_path = Path(root).resolve()
-        try:
-            return str(Path(path).resolve().relative_to(root_path))
-        except ValueError:
-            continue
-    return path
+    return export.corpus_path(path, current_app.config.get("CORPUS_DIRS", ())) or path
 
 
 def format_size(size: int) -> str:

@@ -17,9 +17,8 @@ from flask_babel import gettext
 from acervo.search import evidence
 from acervo.search.errors import BadParameter
 from acervo.search.evidence import EvidenceMap
-from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest, SearchResult
-from acervo.web import i18n, params
+from acervo.web import i18n, index, params
 from acervo.web import search_page as page_parts
 
 bp = Blueprint("evidence", __name__)
@@ -45,10 +44,6 @@ class CellView:
     gap: str  # the sentence a gap stands for ("" when count > 0)
 
 
-def _store() -> IndexStore:
-    return current_app.extensions["acervo.index"]
-
-
 def _request() -> tuple[SearchRequest, str]:
     req = params.export_request(params.parse_request(request.args))
     raw = request.args.get("eje", "").strip().lower()
@@ -63,11 +58,11 @@ def _request() -> tuple[SearchRequest, str]:
 
 def _build() -> tuple[EvidenceMap, int, str]:
     req, col_facet = _request()
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         cap = current_app.config.get("EVIDENCE_MAX_COLUMNS", evidence.MAX_COLUMNS)
         emap = evidence.evidence_map(searcher, req, col_facet, i18n.current_language(), cap)
         total = searcher.count(req)
-    return emap, total, _store().version()
+    return emap, total, index.store().version()
 
 
 def map_url(req: SearchRequest, col_facet: str | None = None, endpoint: str = "map_page") -> str:

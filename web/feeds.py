@@ -14,16 +14,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from acervo import vocab
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter
-from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchHit, SearchRequest
-from acervo.web import params
+from acervo.web import index, params
 
 bp = Blueprint("feeds", __name__)
 
@@ -32,10 +31,6 @@ ATOM_MIMETYPE = "application/atom+xml; charset=utf-8"
 FEED_SIZE = 30  # entries: the newest matching documents
 ID_PREFIX = "tag:acervo.local,2026:"  # host-independent, so a moved server keeps the ids
 NEW_DAYS = (7, 30, 90)  # what "Novedades" offers
-
-
-def _store() -> IndexStore:
-    return current_app.extensions["acervo.index"]
 
 
 def feed_request(req: SearchRequest) -> SearchRequest:
@@ -56,7 +51,7 @@ def search_feed() -> Response:
 
 def atom_response(req: SearchRequest, visible: frozenset[str] | None, title: str = "") -> Response:
     """The feed of `req`; `visible` narrows it to those documents (None: every document)."""
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         result = searcher.search(req)
         history = searcher.history
     hits = [h for h in result.hits if visible is None or h.id in visible]

@@ -1,15 +1,13 @@
 """Routes: the search page, the JSON API, the exports and the original files.
 
-Every output goes through `run_search` (or `stream_hits` for exports) with a SearchRequest built
-by `params.parse_request`; views only pick the output format.
+Every output goes through `run_search` (exports: web/exports.py) with a SearchRequest built by
+`params.parse_request`; views only pick the output format.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -17,20 +15,18 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     jsonify,
     render_template,
     request,
     send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext
 
-from acervo.search import document, export
+from acervo.search import document
 from acervo.search.catalog import Catalog
-from acervo.search.errors import IndexMissing, SearchError
-from acervo.search.indexer import CURRENT_FILE, IndexStore
+from acervo.search.errors import ExportFailed, IndexMissing, SearchError
+from acervo.search.indexer import CURRENT_FILE
 from acervo.search.models import (
     DEFAULT_PER_PAGE,
     FACETS,
@@ -39,12 +35,11 @@ from acervo.search.models import (
     SearchResult,
     hit_to_json,
 )
-from acervo.web import exports, original, params
+from acervo.web import index, original, params
 from acervo.web import search_page as page_parts
 
 bp = Blueprint("acervo", __name__)
 
-DOC_ID = re.compile(r"[0-9a-f]{16}")
 PDF_MIMETYPE = "application/pdf"
 FILE_MIMETYPES: dict[str, str] = {
     ".pdf": PDF_MIMETYPE,
@@ -59,27 +54,17 @@ FILE_MIMETYPES: dict[str, str] = {
 PAGE_LINKS_AROUND = 2  # page numbers shown on each side of the current page
 
 
-def _store() -> IndexStore:
-    return current_app.extensions["acervo.index"]
-
-
 def run_search(req: SearchRequest) -> SearchResult:
     """The one search behind the page, the API and the exports (raises SearchError)."""
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         return searcher.search(req)
-
-
-def stream_hits(req: SearchRequest) -> Iterator[SearchHit]:
-    """Every hit of `req`, not one page; the searcher stays open while the export streams."""
-    with _store().open_searcher() as searcher:
-        yield from searcher.iter_hits(req)
 
 
 @bp.get("/")
 def search_page() -> str:
     req = params.parse_request(request.args)
     narrowing = params.facet_search(request.args)
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         result = searcher.search(req)
         why = page_parts.zero_help(searcher, result, search_url) if not result.total else None
         indexed = len(searcher.table)
@@ -101,7 +86,7 @@ def search_page() -> str:
 def _index_updated() -> date | None:
     """When the live index generation was switched in (the CURRENT pointer's mtime)."""
     try:
-        stamp = (_store().root / CURRENT_FILE).stat().st_mtime
+        stamp = (index.store().root / CURRENT_FILE).stat().st_mtime
     except OSError:  # the pointer vanished between the search and now: say nothing
         return None
     return datetime.fromtimestamp(stamp, tz=UTC).date()
@@ -118,62 +103,22 @@ SIMILAR_LIMIT = 5
 @bp.get("/api/similar/<doc_id>")
 def api_similar(doc_id: str) -> Response:
     """ "Más como este": the documents most like `doc_id` (hits, no passages); 404 if unknown."""
-    if not DOC_ID.fullmatch(doc_id):
+    if not index.DOC_ID.fullmatch(doc_id):
         abort(404)
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         if searcher.document(doc_id) is None:
             abort(404)
         hits = searcher.similar(doc_id, limit=SIMILAR_LIMIT)
     return jsonify(id=doc_id, hits=[hit_to_json(hit) for hit in hits])
 
 
-@bp.get("/export.csv")
-def export_csv() -> Response:
-    return _export("csv", "text/csv; charset=utf-8", _csv_chunks)
-
-
-@bp.get("/export.json")
-def export_json() -> Response:
-    return _export("json", "application/json; charset=utf-8", _json_chunks)
-
-
-Renderer = Callable[[SearchRequest, int, Iterator[SearchHit]], Iterator[str]]
-
-
-def _export(extension: str, mimetype: str, render: Renderer) -> Response:
-    req = params.parse_request(request.args)
-    # Search once before streaming: a bad query must become a 400, not a truncated download.
-    total = run_search(replace(req, page=1, per_page=1)).total
-    body = stream_with_context(render(req, total, stream_hits(req)))
-    filename = f"acervo-{date.today().isoformat()}.{extension}"
-    return Response(
-        body,
-        content_type=mimetype,
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
-
-
-def _csv_chunks(req: SearchRequest, total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
-    # with the query, filters, index version and date in every row (README "Exports")
-    return export.csv_chunks(hits, exports.export_info(req, total), exports.document_url)
-
-
-def _json_chunks(req: SearchRequest, total: int, hits: Iterator[SearchHit]) -> Iterator[str]:
-    # the documented shape: {query, filters, year_from, year_to, index_version, exported_at,
-    # total, hits}
-    info = exports.export_info(req, total)
-    meta = {**params.as_mapping(req), "index_version": info.index_version}
-    meta |= {"exported_at": info.exported_at, "total": total}
-    return export.json_chunks(meta, hits)
-
-
 @bp.get("/documento/<doc_id>/archivo")
 def document_file(doc_id: str) -> Response | tuple[str, int]:
     """The original file of an indexed document; its path comes from the index only, and it is
     served only while it is the file that was indexed (web/original.py)."""
-    if not DOC_ID.fullmatch(doc_id):
+    if not index.DOC_ID.fullmatch(doc_id):
         abort(404)
-    with _store().open_searcher() as searcher:
+    with index.store().open_searcher() as searcher:
         info = document.document_info(searcher, doc_id)
     if info is None:
         abort(404)
@@ -201,8 +146,8 @@ def document_file(doc_id: str) -> Response | tuple[str, int]:
 
 
 def _live_catalog() -> Catalog:
-    generation = _store().live_generation()
-    return Catalog(_store().root / generation if generation else None)
+    generation = index.store().live_generation()
+    return Catalog(index.store().root / generation if generation else None)
 
 
 def _original_gone() -> tuple[str, int]:
@@ -217,6 +162,11 @@ def _original_gone() -> tuple[str, int]:
 @bp.app_errorhandler(IndexMissing)
 def index_missing(exc: IndexMissing) -> tuple[Response | str, int]:
     return _error(exc, 503, "unavailable.html")
+
+
+@bp.app_errorhandler(ExportFailed)
+def export_failed(exc: ExportFailed) -> tuple[Response | str, int]:
+    return _error(exc, 503, "search.html")  # the server's trouble, said on the search page
 
 
 @bp.app_errorhandler(SearchError)
@@ -271,10 +221,6 @@ def hidden_fields(req: SearchRequest, *drop: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def export_url(req: SearchRequest, extension: str) -> str:
-    return search_url(params.export_request(req), f"acervo.export_{extension}")
-
-
 def file_url(hit: SearchHit, page: int | None = None) -> str:
     """Link to the original file; PDFs open at the passage's page."""
     url = url_for("acervo.document_file", doc_id=hit.id)
@@ -319,7 +265,6 @@ def template_helpers() -> dict[str, object]:
         "search_url": search_url,
         "toggle_url": toggle_url,
         "page_url": page_url,
-        "export_url": export_url,
         "file_url": file_url,
         "language_url": language_url,
         "page_numbers": page_numbers,

@@ -9,13 +9,16 @@ import json
 import pytest
 from searchcorpus import CARCHI, DOCS, LONG
 
-from acervo.search.export import CSV_HEADER, csv_chunks, json_chunks, neutralise
+from acervo.search.export import CSV_HEADER, ExportInfo, Links, csv_chunks, json_chunks, neutralise
 from acervo.search.models import SearchHit, SearchRequest
 from acervo.search.searcher import Searcher
 
+LINKS = Links("http://acervo.example/")
+
 
 def _csv_rows(searcher: Searcher, query: str = "") -> tuple[str, list[list[str]]]:
-    text = "".join(csv_chunks(searcher.iter_hits(SearchRequest(query=query))))
+    hits = searcher.iter_hits(SearchRequest(query=query))
+    text = "".join(csv_chunks(ExportInfo(query), hits, LINKS))
     return text, list(csv.reader(io.StringIO(text[1:], newline="")))
 
 
@@ -26,7 +29,9 @@ def test_csv_has_bom_header_and_one_row_per_hit(searcher: Searcher) -> None:
     assert len(rows) - 1 == len(DOCS)
     by_title = {row[0]: row for row in rows[1:]}
     carchi = by_title["Niñas venezolanas en Carchi"]
-    assert carchi[1:4] == ["ACNUR; OIM", "educacion; proteccion-infancia", "2019"]
+    # facet values as labels, the codes in their own column
+    assert carchi[1:4] == ["ACNUR; OIM", "Educación; Protección de la infancia", "2019"]
+    assert carchi[CSV_HEADER.index("temas_codigos")] == "educacion; proteccion-infancia"
     assert carchi[7] == "1"  # match-all: the excerpt of page 1
 
 
@@ -53,20 +58,21 @@ def test_csv_passage_has_the_page_of_the_best_match(searcher: Searcher) -> None:
 def test_json_is_one_document_with_every_hit(searcher: Searcher) -> None:
     req = SearchRequest(query="escuela")
     total = searcher.search(req).total
-    chunks = list(json_chunks({"query": "escuela", "total": total}, searcher.iter_hits(req)))
+    info = ExportInfo("escuela", total=total)
+    chunks = list(json_chunks(info, searcher.iter_hits(req), LINKS))
     assert len(chunks) > 2  # streamed, not one string
     data = json.loads("".join(chunks))
     assert data["query"] == "escuela" and data["total"] == len(data["hits"]) == total
     assert any(hit["id"] == CARCHI for hit in data["hits"])
 
 
-@pytest.mark.parametrize("meta", [{}, {"query": "x", "total": 0}])
-def test_json_with_no_hits_is_valid(meta: dict) -> None:
-    assert json.loads("".join(json_chunks(meta, iter(())))) == {**meta, "hits": []}
+def test_json_with_no_hits_is_valid() -> None:
+    info = ExportInfo("x")
+    assert json.loads("".join(json_chunks(info, iter(()), LINKS))) == {**info.to_json(), "hits": []}
 
 
 def test_json_escapes_titles(searcher: Searcher) -> None:
     hit = searcher.document(LONG)
     assert isinstance(hit, SearchHit)
-    data = json.loads("".join(json_chunks({"query": ""}, [hit])))
+    data = json.loads("".join(json_chunks(ExportInfo(""), [hit], LINKS)))
     assert data["hits"][0]["title"].startswith('=HYPERLINK("http://x")')

@@ -9,6 +9,7 @@ import json
 import tempfile
 import tracemalloc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import bibtexparser
 import docx
@@ -22,6 +23,7 @@ from acervo.search.export import (
     BIBTEX_TYPES,
     RIS_TYPES,
     ExportInfo,
+    Links,
     bibtex_chunks,
     csv_chunks,
     jsonl_chunks,
@@ -44,6 +46,9 @@ INFO = ExportInfo(
 
 def url(doc_id: str) -> str:
     return f"https://acervo.example/documento/{doc_id}"
+
+
+LINKS = Links("https://acervo.example/", (Path("/corpus"),))
 
 
 def hit(n: int, **changes: object) -> SearchHit:
@@ -81,14 +86,14 @@ def hits(count: int) -> Iterator[SearchHit]:
 )
 def test_document_types_map_to_ris_and_bibtex(doc_type: str, ris: str, bibtex: str) -> None:
     one = [hit(1, doc_type=doc_type)]
-    assert rispy.loads("".join(ris_chunks(INFO, one, url)))[0]["type_of_reference"] == ris
-    library = bibtexparser.parse_string("".join(bibtex_chunks(INFO, one, url)))
+    assert rispy.loads("".join(ris_chunks(INFO, one, LINKS)))[0]["type_of_reference"] == ris
+    library = bibtexparser.parse_string("".join(bibtex_chunks(INFO, one, LINKS)))
     assert library.entries[0].entry_type == bibtex
     assert RIS_TYPES.get(doc_type, "GEN") == ris and BIBTEX_TYPES.get(doc_type, "misc") == bibtex
 
 
 def test_ris_records_carry_the_export_summary() -> None:
-    entries = rispy.loads("".join(ris_chunks(INFO, hits(3), url)))
+    entries = rispy.loads("".join(ris_chunks(INFO, hits(3), LINKS)))
     assert len(entries) == 3
     note = entries[0]["notes"][0]
     assert "búsqueda «educacion»" in note and "agency=ACNUR|OIM; year_from=2019" in note
@@ -101,7 +106,7 @@ def test_ris_records_carry_the_export_summary() -> None:
     ["Unbalanced { brace", "50% & #1 $cost_x ~ ^", "back\\slash }{", "Línea\npartida"],
 )
 def test_bibtex_values_stay_parseable_whatever_the_title(title: str) -> None:
-    text = "".join(bibtex_chunks(INFO, [hit(1, title=title), hit(2)], url))
+    text = "".join(bibtex_chunks(INFO, [hit(1, title=title), hit(2)], LINKS))
     library = bibtexparser.parse_string(text)
     assert library.failed_blocks == []
     assert [e.key for e in library.entries] == [
@@ -113,19 +118,19 @@ def test_bibtex_values_stay_parseable_whatever_the_title(title: str) -> None:
 
 def test_bibtex_key_without_agency_or_year() -> None:
     one = [hit(1, agencies=(), year=None)]
-    entry = bibtexparser.parse_string("".join(bibtex_chunks(INFO, one, url))).entries[0]
+    entry = bibtexparser.parse_string("".join(bibtex_chunks(INFO, one, LINKS))).entries[0]
     assert entry.key == "Acervo_0000000000000001" and "author" not in entry.fields_dict
 
 
 def test_jsonl_lines() -> None:
-    lines = "".join(jsonl_chunks(INFO, hits(3), url)).splitlines()
+    lines = "".join(jsonl_chunks(INFO, hits(3), LINKS)).splitlines()
     assert json.loads(lines[0]) == {"export": INFO.to_json()}
     assert [json.loads(line)["url"] for line in lines[1:]] == [url(f"{n:016x}") for n in range(3)]
 
 
 def test_xlsx_strips_characters_xml_cannot_hold() -> None:
     target = io.BytesIO()
-    write_xlsx(target, INFO, [hit(1, title="con\x0ccontrol\x01")], url)
+    write_xlsx(target, INFO, [hit(1, title="con\x0ccontrol\x01")], LINKS)
     sheet = openpyxl.load_workbook(target)["resultados"]
     assert sheet["A2"].value == "concontrol"
     assert sheet["H2"].value == 3 and sheet["D2"].value == 2019
@@ -134,7 +139,7 @@ def test_xlsx_strips_characters_xml_cannot_hold() -> None:
 def test_dossier_of_searcher_hits_reads_back(searcher: Searcher) -> None:
     picked = document.selected_hits(searcher, [(CARCHI, "escuela")], per_doc=3)
     target = io.BytesIO()
-    assert write_dossier(target, INFO, [(picked[0], "escuela")], url) == 1
+    assert write_dossier(target, INFO, [(picked[0], "escuela")], LINKS) == 1
     paragraphs = [p.text for p in docx.Document(target).paragraphs]
     assert "Niñas venezolanas en Carchi" in paragraphs
     assert any(p.startswith("pág. 2: ") and "escuela" in p for p in paragraphs)
@@ -159,14 +164,14 @@ def _drain(chunks: Iterator[str]) -> None:
 
 def _xlsx_to_temporary_file(rows: Iterator[SearchHit]) -> None:
     with tempfile.TemporaryFile() as target:  # as the web does
-        write_xlsx(target, INFO, rows, url)
+        write_xlsx(target, INFO, rows, LINKS)
 
 
 WRITERS: dict[str, Callable[[Iterator[SearchHit]], None]] = {
-    "csv": lambda h: _drain(csv_chunks(h, INFO, url)),
-    "jsonl": lambda h: _drain(jsonl_chunks(INFO, h, url)),
-    "ris": lambda h: _drain(ris_chunks(INFO, h, url)),
-    "bibtex": lambda h: _drain(bibtex_chunks(INFO, h, url)),
+    "csv": lambda h: _drain(csv_chunks(INFO, h, LINKS)),
+    "jsonl": lambda h: _drain(jsonl_chunks(INFO, h, LINKS)),
+    "ris": lambda h: _drain(ris_chunks(INFO, h, LINKS)),
+    "bibtex": lambda h: _drain(bibtex_chunks(INFO, h, LINKS)),
     "xlsx": lambda h: _xlsx_to_temporary_file(h),
 }
 

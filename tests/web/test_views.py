@@ -340,6 +340,7 @@ def test_json_export_carries_filters_and_every_hit(client: FlaskClient) -> None:
     assert response.headers["Content-Disposition"].endswith(".json")
     data = json.loads(response.get_data(as_text=True))
     assert list(data) == [
+        "source",
         "query",
         "filters",
         "year_from",
