@@ -26,6 +26,7 @@ from typing import IO
 import docx
 import xlsxwriter
 from docx.enum.text import WD_COLOR_INDEX
+from xlsxwriter.exceptions import FileCreateError
 
 from acervo import vocab
 from acervo.search.errors import ExportFailed
@@ -277,7 +278,11 @@ def write_xlsx(target: IO[bytes], info: ExportInfo, hits: Iterable[SearchHit], l
             target, options | {"strings_to_urls": False, "strings_to_numbers": False}
         )
         rows = _xlsx_sheets(workbook, info, hits, links)
-        workbook.close()
+        try:
+            workbook.close()
+        except FileCreateError as exc:  # xlsxwriter's wrapper of the OSError (a full disk)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            raise (cause or OSError(str(exc))) from exc
     return rows
 
 
