@@ -50,9 +50,6 @@ CREATE TABLE IF NOT EXISTS jobs (
     actor TEXT NOT NULL DEFAULT '',     -- who must act on a failure
     duplicate_of TEXT NOT NULL DEFAULT '',  -- doc id of the copy already in the repository
     similar TEXT NOT NULL DEFAULT '[]', -- doc ids of versions and editions ingest found
-    review TEXT NOT NULL DEFAULT '',    -- '' | pendiente | aprobado | rechazado
-    review_reason TEXT NOT NULL DEFAULT '',
-    reviewer TEXT NOT NULL DEFAULT '',
     run TEXT NOT NULL DEFAULT ''        -- the ingest run that handled it
 );
 -- Two uploads of the same bytes at once: the second finds the first.
@@ -68,13 +65,6 @@ class JobState(StrEnum):
     INDEXED = "indexed"
     FAILED = "failed"
     DUPLICATE = "duplicate"
-
-
-class Review(StrEnum):
-    NONE = ""
-    PENDING = "pendiente"
-    APPROVED = "aprobado"
-    REJECTED = "rechazado"
 
 
 @dataclass(frozen=True)
@@ -93,16 +83,12 @@ class Job:
     actor: str = ""
     duplicate_of: str = ""
     similar: tuple[str, ...] = ()
-    review: Review = Review.NONE
-    review_reason: str = ""
-    reviewer: str = ""
     run: str = ""
 
     def to_json(self) -> dict[str, object]:
         data = {
             "id": self.id, "state": str(self.state), "kind": self.kind, "file": self.file_name,
             "created": self.created, "updated": self.updated, "doc_id": self.doc_id or None,
-            "review": str(self.review) or None,
         }  # fmt: skip
         if self.state is JobState.FAILED:
             data |= {"reason": self.reason, "actor": self.actor}
@@ -110,8 +96,6 @@ class Job:
             data["duplicate_of"] = self.duplicate_of
         if self.similar:
             data["similar"] = list(self.similar)
-        if self.review is Review.REJECTED:
-            data["review_reason"] = self.review_reason
         return data
 
 
@@ -147,13 +131,13 @@ class JobQueue:
         with self._db() as db:
             db.executescript(SCHEMA)
 
-    def add_upload(self, user: str, file_name: str, sha256: str, review: Review) -> Job:
+    def add_upload(self, user: str, file_name: str, sha256: str) -> Job:
         """A queued upload (its path is set once the file is placed); SameUploadInProgress when
         the same bytes are already queued or processing."""
         try:
             job_id = self._insert(
                 kind="upload", state=JobState.QUEUED, user=user, file_name=file_name,
-                sha256=sha256, review=str(review),
+                sha256=sha256,
             )  # fmt: skip
         except sqlite3.IntegrityError:
             raise SameUploadInProgress(self._active_upload(sha256)) from None
@@ -167,7 +151,7 @@ class JobQueue:
         ))  # fmt: skip
 
     def add(self, kind: str, user: str, path: str, doc_id: str = "") -> Job:
-        """A queued metadata change or retry of the file at `path`."""
+        """A queued metadata change, deletion or retry of the file at `path`."""
         job = self.get(
             self._insert(kind=kind, state=JobState.QUEUED, user=user, path=path, doc_id=doc_id)
         )
@@ -207,16 +191,10 @@ class JobQueue:
     def of_user(self, user: str) -> list[Job]:
         return self.list("user = ? AND kind = 'upload'", (user,))
 
-    def pending_review(self) -> list[Job]:
-        return self.list("review = ? AND state = ?", (Review.PENDING, JobState.INDEXED))
-
     def latest_upload_of(self, doc_id: str) -> Job | None:
         jobs = self.list("doc_id = ? AND kind = 'upload' AND state = ?",
                          (doc_id, JobState.INDEXED), limit=1)  # fmt: skip
         return jobs[0] if jobs else None
-
-    def set_review(self, job_id: int, review: Review, reviewer: str, reason: str = "") -> None:
-        self._update(job_id, review=str(review), reviewer=reviewer, review_reason=reason)
 
     def claim(self) -> list[Job]:
         """Every queued job whose file is placed, now `processing`."""
@@ -274,7 +252,6 @@ def _marks(items: Sequence[object] | dict) -> str:
 def _job(row: sqlite3.Row) -> Job:
     data = dict(row)
     data["state"] = JobState(data["state"])
-    data["review"] = Review(data["review"])
     data["similar"] = tuple(json.loads(data["similar"] or "[]"))
     return Job(**data)
 
@@ -323,9 +300,14 @@ class IngestWorker(threading.Thread):
     def process(self, claimed: Sequence[Job]) -> None:
         store = IndexStore(self.config.index_dir)
         options = IngestOptions(retry_failed=any(job.kind == "retry" for job in claimed))
+        deleted = [job.doc_id for job in claimed if job.kind == "delete"]
         while True:
             try:
-                summary = build_index(self.config.corpus_dirs, store, self.config, options=options)
+                with store.lock:
+                    if deleted:  # files already gone: their entries go without the removal guard
+                        store.update(add=(), remove=deleted)
+                    summary = build_index(self.config.corpus_dirs, store, self.config,
+                                          options=options)  # fmt: skip
                 break
             except IndexLocked:
                 if self._stopping.wait(LOCK_RETRY_S):  # a CLI ingest is running: wait for it

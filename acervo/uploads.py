@@ -9,17 +9,15 @@ file and one job, and a failure to place the file removes the job again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from acervo.ingest import upload
 from acervo.ingest.upload import UploadMetadata, UploadRefused
-from acervo.jobs import Job, JobQueue, Review, SameUploadInProgress, now
+from acervo.jobs import Job, JobQueue, SameUploadInProgress, now
 from acervo.search.indexer import IndexStore
-
-STATUS_PENDING = "pendiente"  # a contributor's upload, until a curator approves it
-STATUS_PUBLISHED = "publicado"
 
 
 class AlreadyUploading(UploadRefused):
@@ -42,30 +40,30 @@ def accept(
     file_name: str,
     metadata: UploadMetadata,
     user: str,
-    needs_review: bool,
+    on_accepted: Callable[[str], None] = lambda _doc_id: None,
 ) -> Job:
     """Check and store one uploaded file; the job says what happened (queued or duplicate).
 
     Raises UploadRefused (or a subclass: too large, disk full, already uploading) with a
-    message for the uploader; nothing is left in the corpus then."""
+    message for the uploader; nothing is left in the corpus then. `on_accepted(doc_id)` runs
+    before the file is placed (a pending status must exist before any ingest can see it)."""
     folder = upload.target_folder(door.corpus_root, metadata)
     staged = upload.check(upload.stage(stream, file_name, folder, door.max_bytes))
     existing = door.store.document_with_sha256(staged.sha256)
     if existing is not None:
         upload.discard(staged)
         return door.jobs.add_duplicate(user, staged.name, staged.sha256, existing)
-    review = Review.PENDING if needs_review else Review.NONE
     try:
-        job = door.jobs.add_upload(user, staged.name, staged.sha256, review)
+        job = door.jobs.add_upload(user, staged.name, staged.sha256)
     except SameUploadInProgress as exc:
         upload.discard(staged)
         raise AlreadyUploading(
             f"«{staged.name}» ya se está subiendo (trabajo {exc.job.id}, de {exc.job.user}): "
             "el mismo archivo no se guarda dos veces. Consulte el estado de ese trabajo."
         ) from None
-    status = STATUS_PENDING if needs_review else STATUS_PUBLISHED
     try:
-        path = upload.place(staged, folder, metadata.sidecar(user, now(), status))
+        on_accepted(staged.doc_id)
+        path = upload.place(staged, folder, metadata.sidecar(user, now()))
     except BaseException:
         door.jobs.drop(job.id)
         raise

@@ -85,8 +85,8 @@ class UploadMetadata:
     places: tuple[str, ...] = ()
     visibility: str = "publico"
 
-    def sidecar(self, uploader: str, uploaded_at: str, status: str) -> dict[str, object]:
-        """The sidecar record: the metadata fields, then who uploaded it and its review status."""
+    def sidecar(self, uploader: str, uploaded_at: str) -> dict[str, object]:
+        """The sidecar record: the metadata fields, its visibility, who uploaded it and when."""
         record: dict[str, object] = {"title": self.title, "agencies": list(self.agencies)}
         record["year"] = self.year
         for name in ("topics", "places"):
@@ -95,8 +95,8 @@ class UploadMetadata:
         for name in ("language", "doc_type"):
             if getattr(self, name):
                 record[name] = getattr(self, name)
-        extra = {"visibility": self.visibility, "status": status}
-        return record | extra | {"uploaded_by": uploader, "uploaded_at": uploaded_at}
+        return record | {"visibility": self.visibility, "uploaded_by": uploader,
+                         "uploaded_at": uploaded_at}  # fmt: skip
 
 
 @dataclass(frozen=True)

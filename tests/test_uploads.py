@@ -14,7 +14,7 @@ import yaml
 from acervo.build import build_index
 from acervo.config import Config
 from acervo.ingest.upload import DiskFull, UploadRefused, UploadTooLarge, parse_metadata
-from acervo.jobs import IngestWorker, JobQueue, JobState, Review, connector
+from acervo.jobs import IngestWorker, JobQueue, JobState, connector
 from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 from acervo.uploads import AlreadyUploading, Door, accept
@@ -45,9 +45,9 @@ def repo(tmp_path: Path):
     return door, IngestWorker(jobs, config, poll_s=0.2), config
 
 
-def _upload(door: Door, path: Path, meta: dict = META, name: str | None = None, review=True):
+def _upload(door: Door, path: Path, meta: dict = META, name: str | None = None):
     with path.open("rb") as stream:
-        return accept(door, stream, name or path.name, parse_metadata(meta), "ana", review)
+        return accept(door, stream, name or path.name, parse_metadata(meta), "ana")
 
 
 def _run(worker: IngestWorker) -> None:
@@ -66,7 +66,7 @@ def _files(root: Path) -> list[str]:
 def test_an_upload_is_stored_with_its_sidecar_and_indexed_with_its_near_duplicate(repo):
     door, worker, _ = repo
     job = _upload(door, DRAFT)
-    assert job.state is JobState.QUEUED and job.review is Review.PENDING
+    assert job.state is JobState.QUEUED
     stored = door.corpus_root / "PNUD" / "2022" / DRAFT.name
     assert job.path == str(stored) and stored.read_bytes() == DRAFT.read_bytes()
     sidecar = yaml.safe_load(Path(f"{stored}.meta.yaml").read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def test_an_upload_is_stored_with_its_sidecar_and_indexed_with_its_near_duplicat
         2022,
         "miembros",
     )
-    assert (sidecar["uploaded_by"], sidecar["status"]) == ("ana", "pendiente")
+    assert sidecar["uploaded_by"] == "ana"
 
     _run(worker)
     done = door.jobs.get(job.id)
