@@ -114,7 +114,8 @@ def select(
 def facet_groups(
     counts: list[Counter[str]], filters: Mapping[str, Iterable[str]], lang: str = "es"
 ) -> tuple[FacetGroup, ...]:
-    """One group per facet: values by count (desc) then label; selected values always shown."""
+    """One group per facet: values by count (desc) then label (goals: by number); selected
+    values always shown."""
     groups = []
     for name, counter in zip(FACETS, counts, strict=True):
         selected = set(filters.get(name, ()))
@@ -123,9 +124,19 @@ def facet_groups(
             FacetValue(code, counter[code], code in selected, facet_label(name, code, lang))
             for code in codes
         ]
-        values.sort(key=lambda v: (-v.count, v.label.casefold(), v.value))
+        values.sort(key=_value_order(name))
         groups.append(FacetGroup(name, tuple(values)))
     return tuple(groups)
+
+
+NUMBERED_FACETS = frozenset({"sdg", "gcm"})  # goals known by number: ODS 3 before ODS 10
+
+
+def _value_order(facet: str) -> Callable[[FacetValue], tuple]:
+    """Most documents first; ties by goal number (numbered facets) or by label."""
+    if facet in NUMBERED_FACETS:
+        return lambda v: (-v.count, int(v.value) if v.value.isdigit() else 1_000_000, v.value)
+    return lambda v: (-v.count, v.label.casefold(), v.value)
 
 
 def facet_label(facet: str, code: str, lang: str = "es") -> str:

@@ -18,6 +18,8 @@ FACETS: tuple[str, ...] = (
     "sdg",
     "gcm",
 )
+# Facets that describe lessons-learned records: a document has them only through its records.
+RECORD_FACETS: frozenset[str] = frozenset({"area", "lesson_type", "sdg", "gcm"})
 # What a search returns: documents, or the lessons-learned records inside them.
 RESULT_TYPES: tuple[str, ...] = ("documents", "records")
 

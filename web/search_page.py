@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
-from acervo.search.models import FacetGroup, SearchRequest, SearchResult
+from acervo.search.models import RECORD_FACETS, FacetGroup, SearchRequest, SearchResult
 from acervo.search.searcher import Searcher
 from acervo.vocab import fold
 from acervo.web import i18n, params
@@ -108,11 +108,16 @@ class ZeroHelp:
 def facet_panels(
     result: SearchResult, url: UrlFor, narrowing: tuple[str, str] | None
 ) -> tuple[FacetPanel, ...]:
-    """Every facet of the result that has values, in the result's order (any facet name)."""
+    """Every facet of the result that has values, in the result's order (any facet name).
+
+    A documents search leaves out the facets of lessons-learned records (area, lesson type,
+    SDG, GCM objective) unless one of their values is ticked: they describe records, which the
+    "Registros de lecciones" switch searches.
+    """
     req = result.request
     panels = []
     for group in result.facets:
-        if not group.values:
+        if not group.values or _only_about_records(req, group.name):
             continue
         entries = _entries(req, group, url)
         text = narrowing[1] if narrowing and narrowing[0] == group.name else ""
@@ -131,6 +136,10 @@ def facet_panels(
             )
         )
     return tuple(panels)
+
+
+def _only_about_records(req: SearchRequest, facet: str) -> bool:
+    return facet in RECORD_FACETS and req.result_type == "documents" and not req.filters.get(facet)
 
 
 def _entries(req: SearchRequest, group: FacetGroup, url: UrlFor) -> tuple[FacetEntry, ...]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import pytest
 
-from acervo.search.facets import DocRow, select
+from acervo.search.facets import DocRow, facet_groups, select
 from acervo.search.models import FACETS, SearchRequest
 from acervo.search.searcher import Searcher
 
@@ -57,6 +58,15 @@ def test_values_sorted_by_count_then_label_and_selected_marked(searcher: Searche
     (topic,) = [g for g in result.facets if g.name == "topic"]
     assert {v.label for v in topic.values} == {"Seguridad alimentaria"}
     assert [g.name for g in result.facets] == list(FACETS)
+
+
+@pytest.mark.parametrize("facet", ["sdg", "gcm"])
+def test_goals_with_equal_counts_are_in_number_order(facet: str) -> None:
+    counts = [Counter() for _ in FACETS]
+    counts[FACETS.index(facet)].update({"10": 1, "16": 1, "3": 1, "4": 1, "5": 2})
+    (group,) = [g for g in facet_groups(counts, {}) if g.name == facet]
+    assert [v.value for v in group.values] == ["5", "3", "4", "10", "16"]
+    assert group.values[1].label.startswith("3. ")
 
 
 def _brute_force(rows: list[DocRow], filters: dict, facet: int) -> dict[str, int]:
