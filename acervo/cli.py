@@ -385,16 +385,13 @@ def _cmd_search(args: argparse.Namespace, config: Config) -> int:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         _show()
     else:
-        _print_result(result, sys.stdout)
+        _print_result(result, sys.stdout, config.language)
     return EXIT_OK
 
 
-def _print_result(result, out: TextIO) -> None:
+def _print_result(result, out: TextIO, language: str = "es") -> None:
     req = result.request
-    pages = max(1, -(-result.total // req.per_page))
-    units = "registros" if req.result_type == "records" else "documentos"
-    query = f"«{req.query}»" if req.query.strip() else f"todos los {units}"
-    _show(f"{result.total} {units} para {query} (página {req.page} de {pages})", file=out)
+    _show(_headline(result, language), file=out)
     _print_interpretation(result, out)
     first = (req.page - 1) * req.per_page
     for n, hit in enumerate(result.hits, start=first + 1):
@@ -419,6 +416,42 @@ def _print_result(result, out: TextIO) -> None:
             _show(f"   pág. {passage.page}: {' '.join(passage.text.split())}", file=out)
     if result.total == 0:
         _show("\nSin resultados. Pruebe con menos palabras, sin filtros, o con migra*.", file=out)
+
+
+def _headline(result, language: str) -> str:
+    """`1 documento para «trata»`, `38 documentos en el índice`: the count, in its plural form."""
+    from acervo.plurals import ngettext
+
+    req = result.request
+    pages = max(1, -(-result.total // req.per_page))
+    forms = _HEADLINES[req.result_type == "records", bool(req.query.strip())]
+    return ngettext(*forms, result.total, language, query=req.query, page=req.page, pages=pages)
+
+
+def _plural(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message pair for extraction (pybabel -k _plural:1,2); translated when shown."""
+    return singular, plural
+
+
+# (records?, typed a query?) -> the headline's singular and plural forms
+_HEADLINES = {
+    (False, True): _plural(
+        "%(num)s documento para «%(query)s» (página %(page)s de %(pages)s)",
+        "%(num)s documentos para «%(query)s» (página %(page)s de %(pages)s)",
+    ),
+    (False, False): _plural(
+        "%(num)s documento en el índice (página %(page)s de %(pages)s)",
+        "%(num)s documentos en el índice (página %(page)s de %(pages)s)",
+    ),
+    (True, True): _plural(
+        "%(num)s registro de lección para «%(query)s» (página %(page)s de %(pages)s)",
+        "%(num)s registros de lecciones para «%(query)s» (página %(page)s de %(pages)s)",
+    ),
+    (True, False): _plural(
+        "%(num)s registro de lección en el índice (página %(page)s de %(pages)s)",
+        "%(num)s registros de lecciones en el índice (página %(page)s de %(pages)s)",
+    ),
+}
 
 
 def _print_interpretation(result, out: TextIO) -> None:

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL="${PYBABEL:-pybabel}"
-"$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --omit-header \
+"$PYBABEL" extract -F babel.cfg -k _l -k lazy_gettext -k _plural:1,2 --no-location --sort-output --omit-header \
     -o web/translations/messages.pot .
 "$PYBABEL" update -i web/translations/messages.pot -d web/translations --no-fuzzy-matching \
     --ignore-obsolete

@@ -96,7 +96,7 @@ def parse_request(args: Args) -> SearchRequest:
         year_from=year_from,
         year_to=year_to,
         page=_optional_int(args, "page", "número de página", 1, MAX_PAGE) or 1,
-        per_page=_optional_int(args, "per_page", "resultados por página", 1, MAX_PER_PAGE)
+        per_page=_optional_int(args, "per_page", "valor de resultados por página", 1, MAX_PER_PAGE)
         or DEFAULT_PER_PAGE,
         sort=_sort(args),
         expand=_expand(args),

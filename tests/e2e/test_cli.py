@@ -170,6 +170,19 @@ def test_text_output_for_people(corpus_index):
     assert "pág. " in run.stdout
 
 
+def test_counts_take_their_plural_form(corpus_index, tmp_path):
+    index, _ = corpus_index
+    one = acervo("--index", index, "search", "LN1_PR")
+    assert one.stdout.startswith("1 documento para «LN1_PR» (página 1 de 1)\n")
+    every = acervo("--index", index, "search", "")
+    total = len(DOCUMENT_FILES) - 1  # one file is a copy of another
+    assert every.stdout.startswith(f"{total} documentos en el índice (página 1 de 4)\n")
+    config = tmp_path / "acervo.toml"
+    config.write_text('[acervo]\nlanguage = "en"\n')
+    english = acervo("--config", config, "--index", index, "search", "LN1_PR")
+    assert english.stdout.startswith("1 document for «LN1_PR» (page 1 of 1)\n")
+
+
 def test_hits_name_their_copies_and_their_other_versions(corpus_index):
     """The sample corpus holds one study in GTRM/ and R4V/ (the same bytes), and a PNUD draft
     with its final version: the text output and the JSON say so on the hit."""

@@ -212,9 +212,26 @@ def test_no_results_offers_the_search_without_filters_and_shows_syntax(
     assert "anio:2019..2021" in html and "migra*" in html
 
 
+def test_zero_results_offer_the_spelling_once_and_no_empty_filters_column(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/?q=educasion").get_data(as_text=True)
+    assert total_of(html) == 0
+    # offered once, in the zero-results box, with what it finds
+    assert html.count("¿Quiso decir") == 1
+    assert re.search(
+        r'¿Quiso decir <a href="/\?q=educacion">educacion</a>\? \(\d+ documentos\)', html
+    )
+    assert 'id="filtros"' not in html  # no facet has a value and none is ticked
+    # with a filter ticked the column stays, so the filter can be unticked there
+    ticked = client.get("/?q=educasion&agency=OIM").get_data(as_text=True)
+    assert 'id="filtros"' in ticked and facet_link(ticked, "agency", "OIM")
+
+
 @pytest.mark.parametrize(
     ("url", "words"),
     [
+        ("/?per_page=500", "El valor de resultados por página «500» no es válido"),
         ("/?page=abc", "página"),
         ("/?page=0", "página"),
         ("/?per_page=100000", "resultados por página"),
