@@ -56,6 +56,8 @@ FRONT_CHARS = 6000
 # The type is named on the cover; further down, "under law" in a licence is no type.
 DOC_TYPE_CHARS = 800
 MAX_TITLE_CHARS = 200
+MAX_TITLE_SENTENCE_WORDS = 15  # a title may end with a full stop, a longer sentence is text
+MAX_TITLE_LINE_CHARS = 110  # a longer line of a cover is a sentence (an abstract), not a title
 MIN_TITLE_LETTERS = 12
 MIN_TOPIC_HITS = 3
 # A topic must be frequent relative to the length too: a 300-page study that says "salud"
@@ -95,14 +97,52 @@ PUBLICATION_CUE_WINDOW_CHARS = 40
 # Titles that document properties carry by accident: the editor's default, a file name.
 JUNK_TITLE = re.compile(
     r"^(untitled|sin titulo|documento ?\d*|document ?\d*|presentacion de powerpoint|titulo)$"
-    r"|\.(docx?|pdf|odt|rtf)$|^microsoft word"
+    r"|\.(docx?|pdf|odt|rtf|qxd|indd)$|^microsoft word"
+)
+
+TITLE_PAGES = 3  # a cover, a table of contents, a title page
+# A title that wraps onto the next line is cut after one of these words (folded).
+TITLE_NEVER_ENDS_WITH = frozenset(
+    "a al ante bajo con de del desde e el en entre hacia la las lo los o para por segun sin "
+    "sobre su sus u un una y and at by for from in of on or the to with".split()
+)
+# Headings of a table of contents (folded, without a trailing colon or dot).
+TABLE_OF_CONTENTS = re.compile(
+    r"(i n d i c e|indice( general| de contenidos?)?|contenidos?|tabla de contenidos?|sumario|"
+    r"table of contents|contents)"
+)
+# A line of a table of contents: a chapter with its page, dot leaders, a numbered heading.
+CONTENTS_ENTRY = re.compile(r"\d+\s*$|\.{3,}|(\. ){3,}|^\d+(\.\d+)*\.?\s|^[ivxlc]+\.\s", re.I)
+# Labels of a cover laid out as a table whose cell next to them is the document's name.
+NAMING_LABEL = re.compile(r"^(titulo|title|nombre|programa)\b")
+# Imprint and institution lines of a cover (folded): who, where and when, never the title.
+MONTHS = (
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+    "diciembre|january|february|march|april|may|june|july|august|september|october|november|"
+    "december"
+)
+IMPRINT_LINE = re.compile(
+    r"en coordinacion con|con el apoyo (de|del)|con apoyo de|con la colaboracion de"
+    r"|^(actualizad[oa]|fecha de publicacion|(primera|segunda|tercera) edicion|elaborado por"
+    r"|revisado por|aprobado por|preparado por|autor|autora|tesista|directora?|asesora?"
+    r"|profesora?|presenta|por)\b"
+    r"|^(universidad|facultad|escuela de|departamento|instituto|ministerio|secretaria"
+    r"|subsecretaria|gobierno|republica|presidencia|alcaldia|municipio|delegacion|oficina"
+    r"|direccion|pontificia|carrera de|servicio nacional)\b"
+    r"|^(tesis|memoria|trabajo de grado|trabajo final|proyecto de grado)\b|para optar (al|por)"
+    r"|\b(issn|isbn|doi|codigo postal|telefono|tel|fax)\b"
+    rf"|^([a-z .]+, )?(\d{{1,2}} de )?({MONTHS})( de| del)? \d{{4}}\b"
+    rf"|\b({MONTHS})( de| del)? \d{{4}}$"
 )
 
 # Lines that open a first page without being its title: numbered or generic section headings.
 NOT_A_TITLE = re.compile(
     r"^\d{1,2}(\.\d+)*[.)]?\s"
     r"|^((indice|tabla)( de contenidos?)?|contenidos?|resumen( ejecutivo)?|abstract|presentacion|"
-    r"introduccion|agradecimientos|prologo|table of contents|executive summary|foreword)\W*$"
+    r"introduccion|agradecimientos|prologo|table of contents|executive summary|foreword|"
+    r"(formato para el desarrollo de )?componente formativo|breve descripcion|mensajes clave|"
+    r"anexos?|imprime esta norma)\W*$"
+    r"|^[\ue000-\uf8ff•·▪■►]"  # a bullet (symbol fonts map them to the private use area)
 )
 
 
@@ -132,7 +172,9 @@ def resolve_metadata(
     given = merge_layers(strong)
     missing = {name for name in FIELDS if given.provenance[name] is Provenance.NONE}
     inferred = inferred_layer(text.pages, given.title, missing, text.guesses)
-    return merge_layers((*strong, inferred))
+    # Never "(sin título)" while the file has a name.
+    named = Layer(Provenance.INFERRED, {"title": title_from_file_name(paths[0])})
+    return merge_layers((*strong, inferred, named))
 
 
 def merge_layers(layers: Sequence[Layer]) -> Metadata:
@@ -375,7 +417,7 @@ def properties_layer(props: DocProperties) -> Layer:
     """Title, agencies (from the author), topics (from the keywords) and year of the file."""
     values: dict[str, object] = {}
     title = " ".join(props.title.split())
-    if title and not JUNK_TITLE.search(vocab.fold(title)):
+    if title and not _is_junk_title(title):
         values["title"] = title
     # Author and keywords are short fields typed by people: match acronyms in any case.
     if agencies := _ranked_codes("agency", props.author, any_case=True):
@@ -385,6 +427,13 @@ def properties_layer(props: DocProperties) -> Layer:
     if props.year is not None and YEAR_MIN <= props.year <= YEAR_MAX:
         values["year"] = props.year
     return Layer(Provenance.PROPERTIES, values)
+
+
+def _is_junk_title(title: str) -> bool:
+    """The editor's default, a file name ("Decreto-Ley-902-de-2017", "ea8.qxd"), a number."""
+    file_name_like = " " not in title and ("-" in title or "_" in title or "." in title)
+    too_few_letters = sum(c.isalpha() for c in title) < 4
+    return file_name_like or too_few_letters or bool(JUNK_TITLE.search(vocab.fold(title)))
 
 
 # --- 4. inference from the text ------------------------------------------------------------
@@ -401,7 +450,7 @@ def inferred_layer(
     front = _front_text(pages)
     made = guesses if guesses is not None else text_guesses(pages, wanted)
     values = {
-        "title": lambda: infer_title(pages[0].text if pages else ""),
+        "title": lambda: infer_title([page.text for page in pages[:TITLE_PAGES]]),
         "agencies": lambda: _ranked_codes("agency", front),
         "year": lambda: infer_year(front),
         "topics": lambda: made.topics,
@@ -422,31 +471,92 @@ def text_guesses(pages: Sequence[Page], wanted: Iterable[str] = FIELDS) -> TextG
     )
 
 
-def infer_title(first_page: str) -> str:
-    """The first line of the page that reads like a title, with its lowercase continuation."""
-    lines = [" ".join(line.split()) for line in first_page[:FRONT_CHARS].splitlines()]
-    for i, line in enumerate(lines):
-        if _looks_like_title(line):
-            following = lines[i + 1] if i + 1 < len(lines) else ""
-            # Cover titles wrap: "Diagnóstico de la situación" / "de la población venezolana".
-            if following[:1].islower() and len(line) + len(following) < MAX_TITLE_CHARS:
-                return f"{line} {following}"
-            return line
+def infer_title(front_pages: str | Sequence[str]) -> str:
+    """The cover's title: the first line that reads like a title, joined with the lines it
+    wraps onto. Institution and imprint lines are skipped, and so is the rest of a page that
+    is a table of contents ("Índice"): the title may be on the next page."""
+    pages = [front_pages] if isinstance(front_pages, str) else list(front_pages)
+    in_contents = False  # a table of contents may go on over the next page
+    for text in pages[:TITLE_PAGES]:
+        lines = [_cover_line(line) for line in text[:FRONT_CHARS].splitlines()]
+        for i, line in enumerate(lines):
+            if TABLE_OF_CONTENTS.fullmatch(vocab.fold(line).rstrip(" :.")):
+                in_contents = True  # what follows lists chapters and their pages
+            elif in_contents and CONTENTS_ENTRY.search(line):
+                continue
+            # Judged whole: "Trabajar en" / "los márgenes" is a title, its first line alone is not
+            elif 0 < len(line) <= MAX_TITLE_LINE_CHARS and _looks_like_title(
+                title := _wrapped_title(lines, i)
+            ):
+                return title
     return ""
 
 
+def _wrapped_title(lines: Sequence[str], start: int) -> str:
+    """The title starting at `lines[start]` with the lines it wraps onto: a cover breaks
+    "Hoja informativa: situación de refugiados y migrantes en" / "Ecuador, primer semestre".
+    A next line continues the title when it starts in lower case or the title so far ends
+    with a word no title ends with ("en", "de la", "y"); a blank or imprint line ends it."""
+    title = lines[start]
+    if NOT_A_TITLE.search(vocab.fold(title)):
+        return title  # "Resumen" / "La masiva intromisión...": a heading, then its text
+    for line in lines[start + 1 :]:
+        if not line or _is_imprint(line) or len(title) + len(line) >= MAX_TITLE_CHARS:
+            break
+        last_word = (vocab.fold(title).split() or [""])[-1]
+        wraps = title.endswith((",", ":", "-", "–")) or last_word in TITLE_NEVER_ENDS_WITH
+        # a cover word on its own line ("Política" / "Nacional de" / "Salud Mental")
+        wraps = wraps or (_letters(title) < MIN_TITLE_LETTERS and not agencies_in_name(title))
+        if not (line[:1].islower() or wraps):
+            break
+        title = f"{title} {line}"
+    return title
+
+
+def _is_imprint(line: str) -> bool:
+    """Lines about who published the document and when, not what it is called."""
+    folded = vocab.fold(line)
+    return bool(IMPRINT_LINE.search(folded))
+
+
+def _letters(text: str) -> int:
+    return sum(c.isalpha() for c in text)
+
+
+def _cover_line(line: str) -> str:
+    """A line of a cover as text: one space between words, and of a table row that names the
+    document ("PROGRAMA DE FORMACIÓN | Derechos fundamentales en el trabajo"), the name."""
+    line = " ".join(line.split())
+    label, bar, value = line.partition(" | ")
+    if bar and label.isupper() and NAMING_LABEL.search(vocab.fold(label)):
+        return value.partition(" | ")[0]
+    return line
+
+
 def _looks_like_title(line: str) -> bool:
-    letters = sum(c.isalpha() for c in line)
+    letters = _letters(line)
+    sentence = line.endswith(".") and len(line.split()) > MAX_TITLE_SENTENCE_WORDS
     return (
         letters >= MIN_TITLE_LETTERS
+        and not line[:1].islower()  # the end of a sentence, not the start of a title
+        and not sentence
         and len(line) <= MAX_TITLE_CHARS
         and len(line.split()) >= 2
         and letters >= 0.6 * len(line.replace(" ", ""))
-        and not re.search(r"https?://|www\.|@", line)
+        and not re.search(r"https?://|www\.|@|\.{4,}|(\. ){3,}", line)
         and not NOT_A_TITLE.search(vocab.fold(line))
+        and not _is_imprint(line)
         and not agencies_in_name(line)  # a cover's agency name is not the title
         and not _names_agency_in_full(line)  # nor is "Alto Comisionado ... (ACNUR) - Ecuador"
     )
+
+
+def title_from_file_name(path: Path) -> str:
+    """A readable title made of a file's name, when nothing else gives one:
+    `diagnostico_frontera-2019.pdf` -> "Diagnostico frontera 2019"."""
+    words = re.sub(r"[-_.]+", " ", path.stem).split()
+    title = " ".join(words)
+    return title[:1].upper() + title[1:]
 
 
 @cache

@@ -95,7 +95,7 @@ PRECEDENCE = [
     ("title", "sfpt", "Título del sidecar", SC),
     ("title", "fpt", "Título de propiedades", PR),
     ("title", "t", "Informe sobre alojamiento de la población venezolana", IN),
-    ("title", "", "", NO),
+    ("title", "", "Informe", IN),  # from the file name (informe.pdf), never "(sin título)"
     ("topics", "sfpt", ("salud",), SC),
     ("topics", "fpt", ("educacion",), PR),
     ("topics", "t", ("alojamiento",), IN),
@@ -124,7 +124,8 @@ def test_every_field_has_a_provenance(tmp_path: Path, sources: str) -> None:
 
 def test_no_source_means_sin_dato_everywhere(tmp_path: Path) -> None:
     meta = resolve(tmp_path, "")
-    assert meta == Metadata(provenance=dict.fromkeys(FIELDS, NO))
+    provenance = dict.fromkeys(FIELDS, NO) | {"title": IN}  # the title of the file's name
+    assert meta == Metadata(title="Informe", provenance=provenance)
 
 
 # --- folder convention ---------------------------------------------------------------------
@@ -303,7 +304,7 @@ def test_unreadable_manifest_is_a_note(tmp_path: Path) -> None:
     # A cell over the csv module's field limit makes the whole file unreadable.
     (path.parent / "_metadata.csv").write_text("file,title\ninforme.pdf," + "x" * 200_000)
     meta = resolve_path(path, tmp_path)
-    assert (meta.agencies, meta.title) == (("PMA",), "")
+    assert (meta.agencies, meta.title) == (("PMA",), "Informe")
     assert len(meta.notes) == 1 and "field limit" in meta.notes[0]
 
 
@@ -321,12 +322,12 @@ def test_file_sidecar_beats_folder_manifest(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("props", "title", "agencies", "topics"),
     [
-        (DocProperties(title="Microsoft Word - informe_final.docx"), "", (), ()),
-        (DocProperties(title="Documento1", author="jperez"), "", (), ()),
-        (DocProperties(title="Sin título"), "", (), ()),
-        (DocProperties(author="unhcr Ecuador"), "", ("ACNUR",), ()),
-        (DocProperties(author="OIM; UNICEF"), "", ("OIM", "UNICEF"), ()),
-        (DocProperties(keywords="migración, escuelas, VBG"), "", (), ("educacion", "vbg")),
+        (DocProperties(title="Microsoft Word - informe_final.docx"), "Informe", (), ()),
+        (DocProperties(title="Documento1", author="jperez"), "Informe", (), ()),
+        (DocProperties(title="Sin título"), "Informe", (), ()),
+        (DocProperties(author="unhcr Ecuador"), "Informe", ("ACNUR",), ()),
+        (DocProperties(author="OIM; UNICEF"), "Informe", ("OIM", "UNICEF"), ()),
+        (DocProperties(keywords="migración, escuelas, VBG"), "Informe", (), ("educacion", "vbg")),
     ],
 )
 def test_properties(
