@@ -228,6 +228,11 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="no buscar también sinónimos y traducciones (ACNUR = UNHCR, VBG = GBV...)",
     )
+    p.add_argument(
+        "--no-correct",
+        action="store_true",
+        help="buscar las palabras tal como se escribieron, sin corregir la ortografía",
+    )
 
 
 def _add_search(sub: argparse._SubParsersAction) -> None:
@@ -295,6 +300,7 @@ def _request(args: argparse.Namespace, page: int = 1, per_page: int = DEFAULT_PE
         per_page=per_page,
         result_type=_RESULT_TYPES[args.result_type],
         expand=not args.no_expand,
+        correct=not args.no_correct,
     )
 
 
@@ -455,7 +461,14 @@ _HEADLINES = {
 
 
 def _print_interpretation(result, out: TextIO) -> None:
-    """What the thesaurus added, and a "¿Quiso decir …?" correction, as the web page shows."""
+    """The spelling correction searched, what the thesaurus added, a "¿Quiso decir …?"
+    suggestion and "most of the words", as the web page shows."""
+    if result.corrected_from:
+        _show(
+            f"Mostrando resultados de «{result.request.query}». Buscar en cambio "
+            f"«{result.corrected_from}»: --no-correct",
+            file=out,
+        )
     for expansion in result.expansions:
         also = ", ".join(expansion.alternatives)
         _show(f"Buscando también: {also} (para «{expansion.term}»; --no-expand lo evita)", file=out)

@@ -41,6 +41,8 @@ class SearchRequest:
     per_page: int = DEFAULT_PER_PAGE
     sort: str = "relevance"  # one of SORTS; applies to every matching hit, not one page
     expand: bool = True  # thesaurus expansion (ACNUR -> UNHCR, ...); `expandir=0` turns it off
+    # search with the spelling correction of words found in no document (`corregir=0`: as typed)
+    correct: bool = True
     result_type: str = "documents"  # one of RESULT_TYPES; web `resultado=documentos|registros`
     # "Novedades": only documents added or updated in the index in the last N days (`nuevos=30`)
     added_within: int | None = None
@@ -136,6 +138,8 @@ class SearchResult:
     facets: tuple[FacetGroup, ...]
     expansions: tuple[Expansion, ...] = ()  # empty when nothing was expanded or expand=False
     suggestion: str | None = None  # "¿Quiso decir …?": a corrected query with more hits
+    # the query as typed when `request.query` is its spelling correction (searched instead)
+    corrected_from: str | None = None
     # Of `total`, the documents holding every typed word; None when every word was required.
     # The rest hold most of the words (search/coordination.py) and are listed after them.
     all_words_total: int | None = None
@@ -161,6 +165,7 @@ class SearchResult:
                 {"term": e.term, "alternatives": list(e.alternatives)} for e in self.expansions
             ],
             "suggestion": self.suggestion,
+            "corrected_from": self.corrected_from,
             "relaxed": self.relaxed,
             "all_words_total": self.all_words_total,
         }

@@ -83,7 +83,14 @@ class Searcher:
         self.whoosh_searcher.close()
 
     def search(self, req: SearchRequest) -> SearchResult:
+        """One page of hits. A word found in no document is searched as its spelling
+        correction (the result's request holds the corrected query, `corrected_from` the typed
+        one) unless `req.correct` is off; then the correction is only suggested."""
         _validate(req)
+        typed = req.query
+        corrected = self._correction(req) if req.correct else None
+        if corrected is not None:
+            req = replace(req, query=corrected)
         ranked = self._rank(req)
         start = (req.page - 1) * req.per_page
         shown = ranked.rows[start : start + req.per_page]
@@ -95,9 +102,22 @@ class Searcher:
             hits=tuple(hits),
             facets=groups,
             expansions=ranked.expansions,
-            suggestion=self._suggestion(req, len(ranked.rows)),
+            suggestion=None if req.correct else self._suggestion(req, len(ranked.rows)),
             all_words_total=ranked.all_words,
+            corrected_from=typed if corrected is not None else None,
         )
+
+    def _correction(self, req: SearchRequest) -> str | None:
+        """The query with each word that is in no document replaced by its closest index word,
+        or None when there is nothing to correct (or the correction does not parse)."""
+        corrected = suggest.corrected_query(self.whoosh_searcher, req.query)
+        if corrected is None:
+            return None
+        try:
+            parse_query(corrected, expand=req.expand)
+        except SearchError:
+            return None
+        return corrected
 
     def _suggestion(self, req: SearchRequest, total: int) -> str | None:
         """A corrected query ("¿Quiso decir …?") when it finds more documents than `req`."""

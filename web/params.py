@@ -2,7 +2,8 @@
 
 Parameters: `q`, repeated facet parameters (`agency=ACNUR&agency=OIM`, `topic`, `year`,
 `language`, `doc_type`, and any other name in FACETS), `year_from`, `year_to`, `page`,
-`per_page`, `orden` (relevancia | recientes | antiguos | titulo), `expandir=0`,
+`per_page`, `orden` (relevancia | recientes | antiguos | titulo), `expandir=0`, `corregir=0`
+(search the words as typed, no spelling correction),
 `resultado=documentos|registros`, `nuevos=N` (added or updated in the last N days). Page-only state
 (`buscar_<facet>`: a text narrowing one facet's list of values) is read by `facet_search`.
 Anything else (`lang`) is not part of a search and is ignored here.
@@ -99,7 +100,8 @@ def parse_request(args: Args) -> SearchRequest:
         per_page=_optional_int(args, "per_page", "valor de resultados por página", 1, MAX_PER_PAGE)
         or DEFAULT_PER_PAGE,
         sort=_sort(args),
-        expand=_expand(args),
+        expand=_switch(args, "expandir"),
+        correct=_switch(args, "corregir"),
         result_type=_result_type(args),
         added_within=_optional_int(args, "nuevos", "número de días", 1, MAX_NEW_DAYS),
     )
@@ -205,6 +207,7 @@ def request_args(req: SearchRequest) -> dict[str, str | list[str]]:
         "per_page": req.per_page if req.per_page != DEFAULT_PER_PAGE else None,
         "orden": SORT_NAMES.get(req.sort) if req.sort != "relevance" else None,
         "expandir": None if req.expand else 0,
+        "corregir": None if req.correct else 0,
         "resultado": "registros" if req.result_type == "records" else None,
         "nuevos": req.added_within,
     }
@@ -257,6 +260,11 @@ def with_query(req: SearchRequest, query: str) -> SearchRequest:
     return replace(req, query=query, page=1)
 
 
+def as_typed(req: SearchRequest, query: str) -> SearchRequest:
+    """`query` searched as typed, without spelling correction ("Buscar en cambio …")."""
+    return replace(req, query=query, correct=False, page=1)
+
+
 def with_sort(req: SearchRequest, sort: str) -> SearchRequest:
     return replace(req, sort=sort, page=1)
 
@@ -304,15 +312,14 @@ def with_result_type(req: SearchRequest, result_type: str) -> SearchRequest:
     return replace(req, result_type=result_type, page=1)
 
 
-_EXPAND_VALUES = {"1": True, "true": True, "si": True, "sí": True, "0": False, "false": False,
+_SWITCH_VALUES = {"1": True, "true": True, "si": True, "sí": True, "0": False, "false": False,
                   "no": False}  # fmt: skip
 
 
-def _expand(args: Args) -> bool:
-    """`expandir=0` turns the thesaurus expansion off; an unknown value is a 400, not a guess."""
-    raw = args.get("expandir", "1").strip().lower()
-    if raw not in _EXPAND_VALUES:
-        raise BadParameter(
-            f"Valor no válido para expandir «{raw[:20]}»: use expandir=0 o expandir=1."
-        )
-    return _EXPAND_VALUES[raw]
+def _switch(args: Args, name: str) -> bool:
+    """`expandir=0` turns the thesaurus expansion off, `corregir=0` the spelling correction; an
+    unknown value is a 400, not a guess."""
+    raw = args.get(name, "1").strip().lower()
+    if raw not in _SWITCH_VALUES:
+        raise BadParameter(f"Valor no válido para {name} «{raw[:20]}»: use {name}=0 o {name}=1.")
+    return _SWITCH_VALUES[raw]

@@ -68,6 +68,7 @@ def search_page() -> str:
         result = searcher.search(req)
         why = page_parts.zero_help(searcher, result, search_url) if not result.total else None
         indexed = len(searcher.table)
+    req = result.request  # the corrected query, when a misspelt word was corrected
     return render_template(
         "search.html",
         req=req,

@@ -44,6 +44,7 @@ def parse(query: list[tuple[str, str]]) -> SearchRequest:
         ([("orden", "antiguos")], SearchRequest(sort="oldest")),
         ([("orden", "titulo")], SearchRequest(sort="title")),
         ([("expandir", "0")], SearchRequest(expand=False)),
+        ([("corregir", "0")], SearchRequest(correct=False)),
         ([("page", ""), ("lang", "en"), ("unknown", "x")], SearchRequest()),
         # filter values are read as the query's fields read them (agencia:UNHCR = ACNUR)
         ([("agency", "acnur")], SearchRequest(filters={"agency": ("ACNUR",)})),
@@ -193,6 +194,7 @@ def test_expandir_turns_expansion_off_or_on(raw: str, expected: bool) -> None:
     assert params.parse_request(args).expand is expected
 
 
-def test_unknown_expandir_value_is_a_bad_parameter() -> None:
-    with pytest.raises(BadParameter, match="expandir"):
-        params.parse_request(MultiDict({"q": "ACNUR", "expandir": "quizás"}))
+@pytest.mark.parametrize("name", ["expandir", "corregir"])
+def test_unknown_switch_value_is_a_bad_parameter(name: str) -> None:
+    with pytest.raises(BadParameter, match=name):
+        params.parse_request(MultiDict({"q": "ACNUR", name: "quizás"}))

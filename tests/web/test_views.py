@@ -215,12 +215,14 @@ def test_no_results_offers_the_search_without_filters_and_shows_syntax(
 def test_zero_results_offer_the_spelling_once_and_no_empty_filters_column(
     client: FlaskClient,
 ) -> None:
-    html = client.get("/?q=educasion").get_data(as_text=True)
+    # searched as typed (corregir=0): by default the correction would be searched instead
+    html = client.get("/?q=educasion&corregir=0").get_data(as_text=True)
     assert total_of(html) == 0
     # offered once, in the zero-results box, with what it finds
     assert html.count("¿Quiso decir") == 1
     assert re.search(
-        r'¿Quiso decir <a href="/\?q=educacion">educacion</a>\? \(\d+ documentos\)', html
+        r'¿Quiso decir <a href="/\?q=educacion&amp;corregir=0">educacion</a>\? \(\d+ documentos\)',
+        html,
     )
     assert 'id="filtros"' not in html  # no facet has a value and none is ticked
     # with a filter ticked the column stays, so the filter can be unticked there
