@@ -280,7 +280,12 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
     p.add_argument("--host", help="dirección (por defecto 127.0.0.1)")
     p.add_argument("--port", type=int, help="puerto (por defecto 8000)")
-    p.add_argument("--threads", type=int, default=4, help="hilos de waitress")
+    p.add_argument(
+        "--threads",
+        type=int,
+        help="peticiones atendidas a la vez (hilos de waitress; por defecto 4 o threads de "
+        "la configuración)",
+    )
     p.set_defaults(handler=_cmd_serve)
 
 
@@ -549,7 +554,7 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
 
     from acervo.web import create_app
 
-    config = config.with_overrides(host=args.host, port=args.port)
+    config = config.with_overrides(host=args.host, port=args.port, threads=args.threads)
     store = _store(config)
     store.open_searcher().close()  # fail now, with the "run acervo ingest" message
     app = create_app(
@@ -560,10 +565,26 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
             "BASE_URL": config.base_url,  # document links in exports (behind a proxy)
             "SESSION_COOKIE_SECURE": config.secure_cookies,
         }
+        | ({"SECRET_KEY": config.secret_key} if config.secret_key else {})
     )
     _show(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
-    waitress.serve(app, host=config.host, port=config.port, threads=args.threads)
+    waitress.serve(
+        app, host=config.host, port=config.port, threads=config.threads, **_proxy(config)
+    )
     return EXIT_OK
+
+
+def _proxy(config: Config) -> dict[str, object]:
+    """waitress's settings for a trusted reverse proxy: its forwarded scheme, host and client
+    address become the request's, so url_for(_external=True) names the public address."""
+    if not config.trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": config.trusted_proxy,
+        "trusted_proxy_headers": "x-forwarded-for x-forwarded-host x-forwarded-proto "
+        "x-forwarded-port",
+        "clear_untrusted_proxy_headers": True,
+    }
 
 
 def _cmd_report(args: argparse.Namespace, config: Config) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from acervo.ingest.models import EXTRACT_MEMORY_MB, EXTRACT_TIMEOUT_S
@@ -44,6 +44,13 @@ class Config:
     # Cookies (session, language) carry the Secure flag: set it when users reach the server
     # over HTTPS (a proxy in front of waitress); over plain HTTP browsers would drop them.
     secure_cookies: bool = False
+    # Signs the session cookie (the selection, the CSRF token). Empty: a key kept in
+    # <index>/secret_key. Set the same value on every server process behind one address.
+    secret_key: str = field(default="", repr=False)
+    # The reverse proxy's address (e.g. 127.0.0.1): its X-Forwarded-Proto/-Host/-For/-Port
+    # headers are believed (waitress), so links the app makes carry the public https address.
+    trusted_proxy: str = ""
+    threads: int = 4  # waitress threads: requests served at once by one `acervo serve`
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the non-None values applied (CLI flags)."""
@@ -64,6 +71,10 @@ _ENV = {
     "ACERVO_DASK": "dask_address",
     "ACERVO_LANGUAGE": "language",
     "ACERVO_SECURE_COOKIES": "secure_cookies",
+    "ACERVO_BASE_URL": "base_url",
+    "ACERVO_SECRET_KEY": "secret_key",
+    "ACERVO_TRUSTED_PROXY": "trusted_proxy",
+    "ACERVO_THREADS": "threads",
 }
 
 
@@ -75,7 +86,7 @@ def _coerce(name: str, raw: object) -> object:
         if name == "corpus_dirs":
             items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
             return tuple(Path(str(p)) for p in items if str(p))
-        if name in ("port", "workers", "extract_memory_mb"):
+        if name in ("port", "workers", "extract_memory_mb", "threads"):
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)

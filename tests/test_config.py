@@ -62,3 +62,30 @@ def test_extraction_limits_have_one_value_everywhere():
         assert parameters["timeout_s"].default == config.extract_timeout_s, function
         assert parameters["memory_mb"].default == config.extract_memory_mb, function
     assert inspect.signature(WorkerPool).parameters["memory_mb"].default == 2048
+
+
+def test_every_setting_is_documented_with_its_environment_variable():
+    """The README's configuration paragraph names every setting and its ACERVO_* variable."""
+    from dataclasses import fields
+
+    from acervo.config import _ENV
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    settings = readme.split("Configuration, weakest first:")[1].split("then command-line flags")[0]
+    by_field = {name: var for var, name in _ENV.items()}
+    for setting in fields(Config):
+        assert f"`{setting.name}`" in settings, setting.name
+        assert f"`{by_field[setting.name]}`" in settings, setting.name
+
+
+def test_server_settings_from_the_environment(tmp_path):
+    environ = {
+        "ACERVO_SECRET_KEY": "s3cret",
+        "ACERVO_TRUSTED_PROXY": "127.0.0.1",
+        "ACERVO_THREADS": "8",
+        "ACERVO_BASE_URL": "https://acervo.example.org/",
+    }
+    config = load_config(tmp_path / "absent.toml", environ=environ)
+    assert (config.secret_key, config.trusted_proxy, config.threads) == ("s3cret", "127.0.0.1", 8)
+    assert config.public_url() == "https://acervo.example.org/"
+    assert "s3cret" not in repr(config)  # never in a log line or a traceback's locals
