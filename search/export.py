@@ -29,6 +29,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from xlsxwriter.exceptions import FileCreateError
 
 from acervo import vocab
+from acervo.plurals import ngettext
 from acervo.search.errors import ExportFailed
 from acervo.search.facets import facet_label
 from acervo.search.models import FACETS, Passage, SearchHit, SearchRequest, hit_to_json
@@ -418,7 +419,8 @@ def write_dossier(
     document.add_heading("Dossier de Acervo", level=0)
     body = list(hits)  # a basket: at most a few hundred documents
     document.add_paragraph(
-        f"{len(body)} documentos · exportado {info.exported_at} · índice {info.index_version}"
+        ngettext("%(num)s documento", "%(num)s documentos", len(body))
+        + f" · exportado {info.exported_at} · índice {info.index_version}"
     )
     for hit, query in body:
         _dossier_entry(document, links.local(hit), query, links.doc_url(hit.id))

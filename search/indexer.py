@@ -38,6 +38,7 @@ from acervo.ingest.models import (
     FileStat,
     Page,
 )
+from acervo.plurals import ngettext
 from acervo.search import records, schema
 from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
@@ -207,7 +208,7 @@ class IndexStore:
         """
         generation = self._require_generation()
         documents = _stats(index.open_dir(str(self.root / generation)), 0, 0).documents
-        return f"{generation} ({documents} documentos)"
+        return f"{generation} ({ngettext('%(num)s documento', '%(num)s documentos', documents)})"
 
     def _require_generation(self) -> str:
         generation = self.live_generation()

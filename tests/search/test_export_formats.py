@@ -16,7 +16,7 @@ import docx
 import openpyxl
 import pytest
 import rispy
-from searchcorpus import CARCHI
+from searchcorpus import CARCHI, DOCS
 
 from acervo.search import document
 from acervo.search.export import (
@@ -31,6 +31,7 @@ from acervo.search.export import (
     write_dossier,
     write_xlsx,
 )
+from acervo.search.indexer import IndexStore
 from acervo.search.models import Passage, SearchHit
 from acervo.search.searcher import Searcher
 
@@ -136,12 +137,19 @@ def test_xlsx_strips_characters_xml_cannot_hold() -> None:
     assert sheet["H2"].value == 3 and sheet["D2"].value == 2019
 
 
+def test_index_version_counts_in_the_singular_too(tmp_path) -> None:
+    store = IndexStore(tmp_path / "index")
+    store.update(add=iter(DOCS[:1]), remove=())
+    assert store.version() == "gen-000001 (1 documento)"
+
+
 def test_dossier_of_searcher_hits_reads_back(searcher: Searcher) -> None:
     picked = document.selected_hits(searcher, [(CARCHI, "escuela")], per_doc=3)
     target = io.BytesIO()
     assert write_dossier(target, INFO, [(picked[0], "escuela")], LINKS) == 1
     paragraphs = [p.text for p in docx.Document(target).paragraphs]
     assert "Niñas venezolanas en Carchi" in paragraphs
+    assert paragraphs[1].startswith("1 documento · exportado")  # not "1 documentos"
     assert any(p.startswith("pág. 2: ") and "escuela" in p for p in paragraphs)
 
 
