@@ -1,6 +1,7 @@
 """The `acervo` command: reads the configuration and calls ingest, search and web.
 
-Subcommands: ingest, search, export, serve. Help texts are Spanish; options are English.
+Subcommands: ingest, search, export, serve, similar, report, status, users, audit. Help texts are
+Spanish; options are English.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import TextIO
 
@@ -54,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SearchError as exc:
         _show(f"Error en la consulta: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except _account_errors() as exc:
+        _show(f"Error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except _index_errors() as exc:
         _show(f"Error: {exc}", file=sys.stderr)
         return EXIT_INDEX_ERROR
@@ -64,14 +69,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _account_errors() -> tuple[type[Exception], ...]:
+    """A user command that cannot be done as asked (exit code 2)."""
+    from acervo.accounts import AccountError
+    from acervo.moderation import StatusError
+
+    return (AccountError, StatusError)
+
+
 def _index_errors() -> tuple[type[Exception], ...]:
     """Errors that leave the index as it was and need the administrator (exit code 4)."""
     from acervo.build import RemovalRefused
+    from acervo.db import DatabaseError
     from acervo.report import ReportNotFound
     from acervo.search.indexer import IndexUpdateError
     from acervo.search.lock import IndexLocked
 
-    return (IndexUpdateError, IndexLocked, RemovalRefused, ReportNotFound)
+    return (IndexUpdateError, IndexLocked, RemovalRefused, ReportNotFound, DatabaseError)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -90,6 +104,8 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_similar(sub)
     _add_report(sub)
     _add_status(sub)
+    _add_users(sub)
+    _add_audit(sub)
     return parser
 
 
@@ -233,6 +249,16 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="buscar las palabras tal como se escribieron, sin corregir la ortografía",
     )
+    _add_as_user(p)
+
+
+def _add_as_user(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USUARIO",
+        help="ver solo lo que ese usuario puede ver (por defecto, quien usa la consola lo ve todo)",
+    )
 
 
 def _add_search(sub: argparse._SubParsersAction) -> None:
@@ -315,6 +341,22 @@ def _store(config: Config):
     return IndexStore(config.index_dir)
 
 
+def _access(args: argparse.Namespace, config: Config):
+    """What `--as USER` may see; None (everything) for the shell user without it."""
+    if not getattr(args, "as_user", None):
+        return None
+    from acervo import accounts, db, moderation
+    from acervo.search.access import Access
+
+    with closing(db.connect(config.database_path())) as conn:
+        user = accounts.get_user(conn, args.as_user)
+        if user is None:
+            raise accounts.AccountError(f"No existe el usuario «{args.as_user}» (--as).")
+        statuses = moderation.statuses(conn)
+    viewer = user.viewer() if user.is_active else accounts.AnonymousUser().viewer()
+    return Access(viewer, statuses, config.default_visibility)
+
+
 def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     from acervo.build import DEFAULT_PRUNE_THRESHOLD, IngestOptions, build_index
 
@@ -390,7 +432,7 @@ def _cmd_search(args: argparse.Namespace, config: Config) -> int:
     import json
 
     req = _request(args, page=args.page, per_page=args.per_page)
-    with _store(config).open_searcher() as searcher:
+    with _store(config).open_searcher(_access(args, config)) as searcher:
         result = searcher.search(req)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
@@ -502,6 +544,7 @@ def _add_similar(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
     p.add_argument("--limit", type=int, default=5, help="cuántos (por defecto 5)")
     p.add_argument("--json", action="store_true", help="salida JSON para programas")
+    _add_as_user(p)
     p.set_defaults(handler=_cmd_similar)
 
 
@@ -510,7 +553,7 @@ def _cmd_similar(args: argparse.Namespace, config: Config) -> int:
 
     from acervo.search.models import hit_to_json
 
-    with _store(config).open_searcher() as searcher:
+    with _store(config).open_searcher(_access(args, config)) as searcher:
         if searcher.document(args.id) is None:
             raise SearchError(f"No hay ningún documento con el identificador «{args.id}».")
         hits = searcher.similar(args.id, limit=max(1, args.limit))
@@ -535,7 +578,7 @@ def _cmd_export(args: argparse.Namespace, config: Config) -> int:
     req = _request(args)
     store = _store(config)
     links = export.Links(args.base_url or config.public_url(), config.corpus_dirs)
-    with store.open_searcher() as searcher:
+    with store.open_searcher(_access(args, config)) as searcher:
         # counted before writing: a bad query fails here, not half way through the file
         info = export.ExportInfo.of(req, searcher.count(req), store.version())
         if args.output:
@@ -564,6 +607,9 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
             "CORPUS_DIRS": config.corpus_dirs,  # pages and exports show paths relative to these
             "BASE_URL": config.base_url,  # document links in exports (behind a proxy)
             "SESSION_COOKIE_SECURE": config.secure_cookies,
+            "DATABASE": config.database_path(),
+            "DEFAULT_VISIBILITY": config.default_visibility,
+            "REQUIRE_LOGIN": config.require_login,
         }
         | ({"SECRET_KEY": config.secret_key} if config.secret_key else {})
     )
@@ -636,4 +682,162 @@ def _cmd_status(args: argparse.Namespace, config: Config) -> int:
     )
     for actor, count in failures.items():
         _show(f"  {report.ACTOR_LABELS.get(actor, actor)}: {count}  (detalle: acervo report)")
+    return EXIT_OK
+
+
+# ---- users and the audit log (acervo/accounts.py, acervo/audit.py) -------------------------
+
+
+def _add_users(sub: argparse._SubParsersAction) -> None:
+    from acervo.accounts import ROLES
+
+    p = sub.add_parser(
+        "users",
+        help="cuentas de usuario: alta, lista, desactivar, contraseña, token de la API",
+        description="Gestiona las cuentas guardadas en la base de datos (database en "
+        "acervo.toml, por defecto acervo.db junto a la carpeta del índice). Roles: "
+        "lector, contribuyente (de una o más agencias), curador, admin.",
+    )
+    p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
+    actions = p.add_subparsers(required=True, metavar="ACCIÓN")
+    add = actions.add_parser("add", help="crear un usuario (sin contraseña: use set-password)")
+    add.add_argument("name", help="nombre de usuario")
+    add.add_argument("--role", required=True, choices=ROLES, help="rol")
+    add.add_argument(
+        "--agency", action="append", default=[], help="agencia (repetible): ACNUR, UNHCR, OIM..."
+    )
+    add.set_defaults(handler=_cmd_users_add)
+    actions.add_parser("list", help="listar los usuarios").set_defaults(handler=_cmd_users_list)
+    for name, help_text in (
+        ("disable", "desactivar un usuario (no entra; su sesión y sus tokens dejan de valer)"),
+        ("enable", "reactivar un usuario desactivado"),
+    ):
+        q = actions.add_parser(name, help=help_text)
+        q.add_argument("name", help="nombre de usuario")
+        q.set_defaults(handler=_cmd_users_disable, disable=name == "disable")
+    pw = actions.add_parser(
+        "set-password",
+        help="poner la contraseña (se pide por teclado, o una línea de la entrada estándar)",
+    )
+    pw.add_argument("name", help="nombre de usuario")
+    pw.set_defaults(handler=_cmd_users_password)
+    tk = actions.add_parser("token", help="crear un token de la API (se muestra una sola vez)")
+    tk.add_argument("name", help="nombre de usuario")
+    tk.add_argument("--revoke", action="store_true", help="revocar todos sus tokens")
+    tk.set_defaults(handler=_cmd_users_token)
+
+
+def _connect(config: Config):
+    from acervo import db
+
+    return closing(db.connect(config.database_path()))
+
+
+def _cmd_users_add(args: argparse.Namespace, config: Config) -> int:
+    from acervo import accounts
+
+    with _connect(config) as conn:
+        user = accounts.add_user(conn, args.name, args.role, args.agency, by=_shell_user())
+    agencies = f" ({', '.join(user.agencies)})" if user.agencies else ""
+    print(f"Usuario {user.name} creado: {user.role}{agencies}.")
+    print(f"Ponga su contraseña con: acervo users set-password {user.name}")
+    return EXIT_OK
+
+
+def _cmd_users_list(args: argparse.Namespace, config: Config) -> int:
+    from acervo import accounts
+
+    with _connect(config) as conn:
+        users = accounts.list_users(conn)
+    if not users:
+        print("No hay usuarios. Cree el primero: acervo users add NOMBRE --role admin")
+    for user in users:
+        state = "  (desactivado)" if user.disabled else ""
+        print(f"{user.name:<24} {user.role:<14} {', '.join(user.agencies) or '-'}{state}")
+    return EXIT_OK
+
+
+def _cmd_users_disable(args: argparse.Namespace, config: Config) -> int:
+    from acervo import accounts
+
+    with _connect(config) as conn:
+        accounts.set_disabled(conn, args.name, args.disable, by=_shell_user())
+    print(f"Usuario {args.name} {'desactivado' if args.disable else 'reactivado'}.")
+    return EXIT_OK
+
+
+def _cmd_users_password(args: argparse.Namespace, config: Config) -> int:
+    import getpass
+
+    from acervo import accounts
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Contraseña para {args.name}: ")
+        if getpass.getpass("Repítala: ") != password:
+            raise accounts.AccountError("Las contraseñas no coinciden; no se cambió nada.")
+    else:  # a script: one line of standard input, never an argument (it would show in ps)
+        password = sys.stdin.readline().rstrip("\r\n")
+    with _connect(config) as conn:
+        accounts.set_password(conn, args.name, password, by=_shell_user())
+    print(f"Contraseña de {args.name} cambiada.")
+    return EXIT_OK
+
+
+def _cmd_users_token(args: argparse.Namespace, config: Config) -> int:
+    from acervo import accounts
+
+    with _connect(config) as conn:
+        if args.revoke:
+            count = accounts.revoke_tokens(conn, args.name, by=_shell_user())
+            print(f"Tokens revocados de {args.name}: {count}.")
+            return EXIT_OK
+        token = accounts.new_token(conn, args.name, by=_shell_user())
+    print(token)
+    print(
+        "Guárdelo ahora: no se puede volver a mostrar. Úselo con la cabecera "
+        "«Authorization: Bearer <token>».",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+def _shell_user() -> str:
+    """Who acts from the shell, for the audit log: `shell:<login name>`."""
+    import getpass
+
+    try:
+        return f"shell:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (a container)
+        return "shell"
+
+
+def _add_audit(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "audit",
+        help="registro de auditoría: quién hizo qué y cuándo",
+        description="Muestra el registro de auditoría (lo más reciente primero): cambios de "
+        "usuarios, inicios de sesión fallidos, subidas, revisiones, ediciones, retiradas.",
+    )
+    p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
+    p.add_argument("--action", default="", help="solo esta acción (o su comienzo: doc.)")
+    p.add_argument("--user", default="", help="solo las de este usuario")
+    p.add_argument("--limit", type=int, default=50, help="cuántas (por defecto 50; 0 = todas)")
+    p.add_argument("--csv", action="store_true", help="en CSV, para una hoja de cálculo")
+    p.set_defaults(handler=_cmd_audit)
+
+
+def _cmd_audit(args: argparse.Namespace, config: Config) -> int:
+    from acervo import audit
+
+    with _connect(config) as conn:
+        rows = audit.entries(conn, args.limit or None, action=args.action, actor=args.user)
+    if args.csv:
+        for chunk in audit.csv_chunks(rows):
+            sys.stdout.write(chunk)
+        return EXIT_OK
+    if not rows:
+        print("El registro de auditoría está vacío.")
+    for entry in rows:
+        detail = f"  {entry.detail_text()}" if entry.detail else ""
+        print(f"{entry.at}  {entry.actor or '-':<20} {entry.action:<20} {entry.target}{detail}")
     return EXIT_OK

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from acervo.db import default_path
 from acervo.ingest.models import EXTRACT_MEMORY_MB, EXTRACT_TIMEOUT_S
+from acervo.search.access import VISIBILITIES
 
 CONFIG_FILE = "acervo.toml"
 
@@ -51,6 +53,13 @@ class Config:
     # headers are believed (waitress), so links the app makes carry the public https address.
     trusted_proxy: str = ""
     threads: int = 4  # waitress threads: requests served at once by one `acervo serve`
+    # Accounts and access (acervo/db.py, search/access.py, web/auth.py)
+    database: Path | None = None  # SQLite file; None: acervo.db beside the index folder
+    default_visibility: str = "publico"  # of documents whose sidecar gives none
+    require_login: bool = False  # anonymous visitors see only the login page
+
+    def database_path(self) -> Path:
+        return self.database or default_path(self.index_dir)
 
     def with_overrides(self, **values: object) -> Config:
         """Return a copy with the non-None values applied (CLI flags)."""
@@ -75,13 +84,16 @@ _ENV = {
     "ACERVO_SECRET_KEY": "secret_key",
     "ACERVO_TRUSTED_PROXY": "trusted_proxy",
     "ACERVO_THREADS": "threads",
+    "ACERVO_DB": "database",
+    "ACERVO_DEFAULT_VISIBILITY": "default_visibility",
+    "ACERVO_REQUIRE_LOGIN": "require_login",
 }
 
 
 def _coerce(name: str, raw: object) -> object:
     """Turn a TOML or environment value into the field's type, with a clear error."""
     try:
-        if name == "index_dir":
+        if name in ("index_dir", "database"):
             return Path(str(raw))
         if name == "corpus_dirs":
             items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
@@ -90,8 +102,12 @@ def _coerce(name: str, raw: object) -> object:
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)
-        if name in ("ocr", "secure_cookies"):
+        if name in ("ocr", "secure_cookies", "require_login"):
             return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "si")
+        if name == "default_visibility" and str(raw) not in VISIBILITIES:
+            raise ConfigError(
+                f"Valor no válido para default_visibility: {raw!r}. Use {', '.join(VISIBILITIES)}."
+            )
         return str(raw)
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"Valor no válido para {name}: {raw!r}") from exc

@@ -31,6 +31,7 @@ from acervo import vocab
 from acervo.ingest.discover import FOLDER_MANIFEST
 from acervo.ingest.language import detect_language
 from acervo.ingest.models import (
+    VISIBILITIES,
     DocProperties,
     ExtractedText,
     Metadata,
@@ -46,7 +47,15 @@ from acervo.ingest.sidecars import (
     folder_entries,
 )
 
-FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type", "places")
+FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type", "places", "visibility")
+# Visibility values an administrator may write (folded), and what each means.
+VISIBILITY_NAMES = {
+    **{name: name for name in VISIBILITIES},
+    "public": "publico",
+    "members": "miembros",
+    "agency": "agencia",
+}
+RESTRICTED = "agencia"  # what an unreadable visibility means: fail closed, never public
 YEAR_MIN, YEAR_MAX = 1990, 2100
 MANIFEST_FILE_KEYS = ("file", "archivo")
 
@@ -302,11 +311,23 @@ def _parse_value(key: str, value: object, where: str, notes: list[str]) -> objec
     if key == "doc_type":
         codes = vocab_codes("doc_type", value, where, notes)
         return codes[0] if codes else None
+    if key == "visibility":
+        return _parse_visibility(value, where, notes)
     parse = _parse_year if key == "year" else _parse_language
     parsed = parse(value)
     if parsed is None:
         notes.append(f"{where}: valor no válido para {key}: «{value}», se ignora.")
     return parsed
+
+
+def _parse_visibility(value: object, where: str, notes: list[str]) -> str:
+    visibility = VISIBILITY_NAMES.get(vocab.fold(str(value)).strip())
+    if visibility is None:
+        notes.append(
+            f"{where}: visibilidad desconocida «{value}» (use {', '.join(VISIBILITIES)}); "
+            f"el documento queda restringido a sus agencias ({RESTRICTED}) hasta corregirla."
+        )
+    return visibility or RESTRICTED
 
 
 def vocab_codes(kind: str, value: object, where: str, notes: list[str]) -> tuple[str, ...]:
@@ -457,6 +478,7 @@ def inferred_layer(
         "doc_type": lambda: infer_doc_type(title or infer_title(front), front),
         "language": lambda: made.language,
         "places": lambda: made.places,  # threshold: see ingest/places.py
+        "visibility": lambda: "",  # never guessed: the sidecar's, else the configured default
     }
     guessed = {name: value for name in FIELDS if name in wanted and (value := values[name]())}
     return Layer(Provenance.INFERRED, guessed)

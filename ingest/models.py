@@ -109,9 +109,16 @@ class Metadata:
     doc_type: str = ""  # canonical type code from ingest/data/doc_types.csv
     provenance: Mapping[str, Provenance] = field(default_factory=dict)
     places: tuple[str, ...] = ()  # place codes from acervo/vocab/places.csv (ingest/places.py)
+    # Who may see it: one of VISIBILITIES (search/access.py); "" = the configured default
+    visibility: str = ""
     # For the administrator: sidecar values dropped because they are not in the vocabulary,
     # sidecars that could not be read. Never shown as metadata.
     notes: tuple[str, ...] = ()
+
+
+# Who may see a document (search/access.py applies it): everyone, logged-in users, members of
+# one of its agencies (and curators).
+VISIBILITIES: tuple[str, ...] = ("publico", "miembros", "agencia")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class DocRow:
     title: str
     year: int | None
     values: tuple[tuple[str, ...], ...]  # facet values, in the order of FACETS
+    visibility: str = ""  # publico | miembros | agencia; "" = the configured default
 
 
 class DocTable:
@@ -45,6 +46,9 @@ class DocTable:
         self.by_docnum = {row.docnum: row for row in self.ordered}
         # a set, not a frozenset: Whoosh only accepts `set` as a filter
         self.docnum_set = set(self.by_docnum)
+        self.by_doc_id = {row.doc_id: row for row in self.ordered}
+        # rows whose sidecar restricts them (search/access.py): few, checked on every request
+        self.restricted = [row for row in self.ordered if row.visibility not in ("", "publico")]
 
     def __len__(self) -> int:
         return len(self.ordered)
@@ -68,7 +72,8 @@ def _row(docnum: int, stored: Mapping) -> DocRow:
     # place and the lesson-record facets: comma-joined KEYWORD values like agency
     values |= {name: split_codes(stored.get(name, "")) for name in FACETS if name not in values}
     row_values = tuple(values[name] for name in FACETS)
-    return DocRow(docnum, stored["doc_id"], stored.get("title", ""), year, row_values)
+    visibility = stored.get("visibility", "")
+    return DocRow(docnum, stored["doc_id"], stored.get("title", ""), year, row_values, visibility)
 
 
 def split_codes(stored: str) -> tuple[str, ...]:

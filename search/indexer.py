@@ -40,6 +40,7 @@ from acervo.ingest.models import (
 )
 from acervo.plurals import ngettext
 from acervo.search import records, schema
+from acervo.search.access import Access
 from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
@@ -125,7 +126,9 @@ class IndexStore:
             return None
         return name if GENERATION.fullmatch(name) and (self.root / name).is_dir() else None
 
-    def open_searcher(self) -> Searcher:
+    def open_searcher(self, access: Access | None = None) -> Searcher:
+        """A searcher over the live generation that sees what `access` allows (None: every
+        document, for the shell and ingest; the web always passes the user's Access)."""
         generation = self._require_generation()
         whoosh_searcher = index.open_dir(str(self.root / generation)).searcher()
         return Searcher(
@@ -133,6 +136,7 @@ class IndexStore:
             self._table(generation, whoosh_searcher),
             self._table(generation, whoosh_searcher, schema.RECORD),
             history=self.history(generation),
+            access=access,
         )
 
     def history(self, generation: str | None = None) -> Mapping[str, DocHistory]:
@@ -534,6 +538,7 @@ def doc_record(doc: ExtractedDocument) -> dict:
         "year": meta.year,
         "language": meta.language,
         "doc_type": meta.doc_type,
+        "visibility": meta.visibility,  # who may see it (search/access.py)
     }
     # Empty values are left out: Whoosh cannot index None, and "" would become a facet value
     # ("sin dato" is the absence of the field).

@@ -50,6 +50,7 @@ def build_schema() -> Schema:
         year=NUMERIC(int, stored=True, sortable=True),
         language=ID(stored=True),
         doc_type=ID(stored=True),
+        visibility=ID(stored=True),  # publico | miembros | agencia; absent: the default
         # Places and lessons-learned record facets: doc records hold the union of their
         # records' values, record units their own (see search/records.py).
         place=KEYWORD(commas=True, lowercase=False, stored=True),

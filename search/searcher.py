@@ -2,7 +2,9 @@
 
 A query runs once on the doc records; everything else (filters, year range, facet counts,
 match-all order) is done in Python on the generation's DocTable, then passages are found for the
-hits shown only.
+hits shown only. A searcher opened with an Access (search/access.py) leaves the documents its
+viewer may not see out of the candidate set before anything is counted (`_hidden`), and out of
+every other answer (document, similar, related versions, suggestions, missing words).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo import vocab
 from acervo.search import coordination, facets, limits, records, schema, snippets, suggest
+from acervo.search.access import PUBLIC, Access
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter, SearchError
 from acervo.search.facets import DocRow, DocTable
@@ -60,12 +63,16 @@ class Searcher:
         table: DocTable | None = None,
         record_table: DocTable | None = None,
         history: Mapping[str, DocHistory] | None = None,
+        access: Access | None = None,
     ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
         self.table = DocTable.load(whoosh_searcher) if table is None else table
         self._record_table = record_table  # lesson record units, read on the first records search
         self.history = history or {}  # doc_id -> when it was added/updated (search/catalog.py)
+        # None: everything (the shell, ingest); the web always passes the user's Access
+        self._hidden = _hidden(self.table, access)  # doc ids the viewer may not see
+        self._hidden_docnums = {self.table.by_doc_id[i].docnum for i in self._hidden}
 
     @property
     def record_table(self) -> DocTable:
@@ -110,7 +117,7 @@ class Searcher:
     def _correction(self, req: SearchRequest) -> str | None:
         """The query with each word that is in no document replaced by its closest index word,
         or None when there is nothing to correct (or the correction does not parse)."""
-        corrected = suggest.corrected_query(self.whoosh_searcher, req.query)
+        corrected = suggest.corrected_query(self.whoosh_searcher, req.query, self._known)
         if corrected is None:
             return None
         try:
@@ -121,7 +128,7 @@ class Searcher:
 
     def _suggestion(self, req: SearchRequest, total: int) -> str | None:
         """A corrected query ("¿Quiso decir …?") when it finds more documents than `req`."""
-        corrected = suggest.corrected_query(self.whoosh_searcher, req.query)
+        corrected = suggest.corrected_query(self.whoosh_searcher, req.query, self._known)
         if corrected is None:
             return None
         try:
@@ -130,9 +137,27 @@ class Searcher:
             return None
         return corrected if better > total else None
 
+    @property
+    def _known(self) -> Callable[[str], bool] | None:
+        """What a spelling correction may use: the words of documents the viewer may see (None:
+        every word of the index, when nothing is hidden)."""
+        return self._known_word if self._hidden_docnums else None
+
+    def _known_word(self, folded: str) -> bool:
+        """Whether a document the viewer may see has this word (corrections must not reveal
+        the words of documents it may not see)."""
+        docs = self.whoosh_searcher.docs_for_query(Term(schema.WORDS_FIELD, folded))
+        return any(n not in self._hidden_docnums for n in docs)
+
+    def document_count(self) -> int:
+        """How many documents the viewer may see in this generation."""
+        return len(self.table) - len(self._hidden_docnums)
+
     def similar(self, doc_id: str, limit: int = 5) -> tuple[SearchHit, ...]:
         """Más como este: the `limit` documents most like `doc_id` by key terms (no passages)."""
-        found = similar_docnums(self.whoosh_searcher, doc_id, limit)
+        if doc_id in self._hidden:
+            return ()
+        found = similar_docnums(self.whoosh_searcher, doc_id, limit, self._hidden_docnums)
         return tuple(
             _hit(self.whoosh_searcher.stored_fields(docnum), score=score, passages=())
             for docnum, score in found
@@ -182,10 +207,13 @@ class Searcher:
     def _matches_nothing(self, term_query: Query) -> bool:
         # unscored: a scored search with a limit trips a Whoosh assertion (block-quality skipping)
         docs = self.whoosh_searcher.docs_for_query(And([Term("kind", schema.DOC), term_query]))
-        return next(iter(docs), None) is None
+        return all(n in self._hidden_docnums for n in docs)
 
     def document(self, doc_id: str) -> SearchHit | None:
-        """The indexed document `doc_id` (with every path and its page count), or None."""
+        """The indexed document `doc_id` (with every path and its page count), or None (also
+        when the viewer may not see it)."""
+        if doc_id in self._hidden:
+            return None
         query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
         docnum = next(iter(self.whoosh_searcher.docs_for_query(query)), None)
         if docnum is None:
@@ -204,6 +232,8 @@ class Searcher:
         else:
             scores = self._scores(parsed.doc_query, req.query, kind)
             candidates = [table.by_docnum[n] for n in scores]
+        if self._hidden:  # the one place access is applied: before any count
+            candidates = [row for row in candidates if row.doc_id not in self._hidden]
 
         def in_years(year: int | None) -> bool:
             return _in_range(year, req.year_from, req.year_to)
@@ -270,7 +300,8 @@ class Searcher:
         docnums = [self._docnum(i) for i in facets.split_codes(fields.get(field) or "")]
         docnums += list(self.whoosh_searcher.docs_for_query(later))
         related = []
-        for docnum in dict.fromkeys(n for n in docnums if n is not None):
+        shown = (n for n in docnums if n is not None and n not in self._hidden_docnums)
+        for docnum in dict.fromkeys(shown):
             other = self.whoosh_searcher.stored_fields(docnum)
             path = (other.get("paths") or [""])[0]
             title, language = other.get("title", ""), other.get("language", "")
@@ -280,6 +311,23 @@ class Searcher:
     def _docnum(self, doc_id: str) -> int | None:
         query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
         return next(iter(self.whoosh_searcher.docs_for_query(query)), None)
+
+
+def _hidden(table: DocTable, access: Access | None) -> frozenset[str]:
+    """Ids of the documents of `table` that `access`'s viewer may not see."""
+    if access is None or access.viewer.sees_all:
+        return frozenset()
+    # with a public default only the rows a sidecar restricted can be hidden by visibility
+    rows = table.restricted if access.default_visibility == PUBLIC else table.ordered
+    agency = FACETS.index("agency")
+    hidden = {
+        r.doc_id for r in rows if not access.may_see(r.visibility, r.values[agency], r.doc_id)
+    }
+    for doc_id in access.statuses:
+        row = table.by_doc_id.get(doc_id)
+        if row is not None and not access.may_see(row.visibility, row.values[agency], doc_id):
+            hidden.add(doc_id)
+    return frozenset(hidden)
 
 
 def _sorted(

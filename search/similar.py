@@ -30,15 +30,18 @@ def _text(searcher: WhooshSearcher, doc_id: str) -> str:
     return "\n\n".join(fields.get("text", "") for fields in stored)[:MAX_TEXT_CHARS]
 
 
-def similar_docnums(searcher: WhooshSearcher, doc_id: str, limit: int) -> list[tuple[int, float]]:
-    """(docnum, score) of the `limit` doc records most like `doc_id`, best first; [] if unknown."""
+def similar_docnums(
+    searcher: WhooshSearcher, doc_id: str, limit: int, hidden: set[int] | None = None
+) -> list[tuple[int, float]]:
+    """(docnum, score) of the `limit` doc records most like `doc_id`, best first, none of them
+    in `hidden` (doc records the viewer may not see); [] if unknown."""
     docnum = _doc_number(searcher, doc_id)
     text = _text(searcher, doc_id) if docnum is not None else ""
     if docnum is None or not text.strip():
         return []
     language = searcher.stored_fields(docnum).get("language", "")
     _, body = schema.text_fields(language)
-    only_docs = {n for n in searcher.docs_for_query(Term("kind", schema.DOC))}
+    only_docs = {n for n in searcher.docs_for_query(Term("kind", schema.DOC))} - (hidden or set())
     results = searcher.more_like(
         docnum, body, text=text, top=limit, numterms=KEY_TERMS, filter=only_docs
     )

@@ -16,6 +16,8 @@ query is offered only when it finds more documents than the typed one (the calle
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema
@@ -38,17 +40,24 @@ def _has_content(word: str) -> bool:
     return all(list(analyzer(word)) for analyzer in _ANALYZERS)
 
 
-def corrected_query(searcher: WhooshSearcher, text: str) -> str | None:
-    """`text` with each unknown word replaced by its closest index word, or None if none is."""
+def corrected_query(
+    searcher: WhooshSearcher, text: str, known: Callable[[str], bool] | None = None
+) -> str | None:
+    """`text` with each unknown word replaced by its closest index word, or None if none is.
+
+    `known(folded_word)` says whether a word is in the documents the viewer may see (default:
+    in any document of the index).
+    """
     if schema.WORDS_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
     pieces, last, changed = [], 0, False
     for start, word in typed_words(text):
         folded = fold_accents(word.lower())
-        if _kept_as_typed(word) or reader.doc_frequency(schema.WORDS_FIELD, folded) > 0:
+        in_index = reader.doc_frequency(schema.WORDS_FIELD, folded) > 0
+        if _kept_as_typed(word) or (in_index and (known is None or known(folded))):
             continue
-        best = best_correction(searcher, folded)
+        best = best_correction(searcher, folded, known)
         if best is not None and _has_content(best):
             pieces += [text[last:start], best]
             last, changed = start + len(word), True
@@ -93,14 +102,19 @@ def spelling_distance(typed: str, word: str) -> float:
     return rows[-1][-1]
 
 
-def best_correction(searcher: WhooshSearcher, folded: str) -> str | None:
-    """The index word closest to `folded` (a folded word in no document), or None."""
+def best_correction(
+    searcher: WhooshSearcher, folded: str, known: Callable[[str], bool] | None = None
+) -> str | None:
+    """The index word closest to `folded` (a folded word in no document), or None; only words
+    that `known` accepts (the words of documents the viewer may see) when it is given."""
     reader = searcher.reader()
     field = schema.WORDS_FIELD
     candidates = set(reader.terms_within(field, folded, MAX_EDITS, prefix=SAME_PREFIX_CHARS))
     if not folded.startswith("h"):  # a silent initial h left out: `igiene`
         candidates.update(reader.terms_within(field, "h" + folded, 1, prefix=2))
     candidates.discard(folded)
+    if known is not None:
+        candidates = {word for word in candidates if known(word)}
     if not candidates:
         return None
     return min(

@@ -7,7 +7,19 @@ from pathlib import Path
 
 from flask import Flask, Response
 
-from acervo.web import basket, compendium, document, evidence, exports, feeds, i18n, index, views
+from acervo.web import (
+    admin,
+    auth,
+    basket,
+    compendium,
+    document,
+    evidence,
+    exports,
+    feeds,
+    i18n,
+    index,
+    views,
+)
 
 DEFAULTS: dict[str, object] = {
     "INDEX_DIR": Path("index"),
@@ -32,7 +44,9 @@ SECURITY_HEADERS: dict[str, str] = {
 def create_app(config: Mapping[str, object] | None = None) -> Flask:
     """Build the web app. Keys: INDEX_DIR (Path), LANGUAGE ("es" | "en"), TESTING,
     CORPUS_DIRS (paths shown relative to them), SECRET_KEY (else kept in INDEX_DIR/secret_key),
-    SESSION_COOKIE_SECURE (cookies only over HTTPS).
+    SESSION_COOKIE_SECURE (cookies only over HTTPS; also Secure whenever a request came over
+    HTTPS), DATABASE (else acervo.db beside INDEX_DIR), DEFAULT_VISIBILITY, REQUIRE_LOGIN,
+    LOGIN_RATE_LIMIT, SESSION_HOURS (web/auth.py).
     """
     app = Flask("acervo.web")
     app.config.from_mapping(DEFAULTS)
@@ -42,8 +56,10 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     index.init_app(app)
     i18n.init_app(app)
     app.register_blueprint(views.bp)
-    basket.init_app(app)  # session secret key, CSRF token and basket helpers for templates
-    for blueprint in (document.bp, exports.bp, basket.bp, evidence.bp, compendium.bp, feeds.bp):
+    basket.init_app(app)  # session secret key and basket helpers for templates
+    auth.init_app(app)  # users, sessions, API tokens, CSRF, the login rate limit
+    blueprints = (document, exports, basket, evidence, compendium, feeds, admin)
+    for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     app.after_request(_add_security_headers)
     return app

@@ -2,12 +2,12 @@
 
 It lives in Flask's signed session cookie (no server-side state), so it is capped: MAX_ITEMS
 documents and a cookie under MAX_COOKIE_BYTES (browsers drop cookies over 4 KB). Add, remove and
-clear are POST forms that work without JavaScript, protected by a CSRF token kept in the session.
+clear are POST forms that work without JavaScript, protected by Flask-WTF's CSRF token
+(web/auth.py checks it on every form).
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import secrets
 from pathlib import Path
@@ -28,41 +28,16 @@ from flask_babel import gettext
 from werkzeug.exceptions import BadRequest
 
 from acervo.search import document
-from acervo.web import index, params
+from acervo.web import auth, index, params
 
 bp = Blueprint("basket", __name__)
 log = logging.getLogger(__name__)
 
 SESSION_KEY = "seleccion"  # [[doc_id, query], ...] in the order they were added
-CSRF_KEY = "csrf"
-CSRF_FIELD = "csrf_token"
 MAX_ITEMS = 200
 MAX_COOKIE_BYTES = 3800  # the whole signed session cookie; browsers refuse more than 4096
 KEPT_QUERY_CHARS = 200  # the query stored with a document (its passages in the dossier)
 SECRET_KEY_FILE = "secret_key"  # in the index folder: the basket survives a server restart
-
-
-class CsrfError(BadRequest):
-    """A form came without the session's token: another site, or an expired session."""
-
-
-def csrf_token() -> str:
-    """The session's CSRF token (created on first use); every POST form carries it."""
-    if CSRF_KEY not in session:
-        session[CSRF_KEY] = secrets.token_urlsafe(32)
-    return session[CSRF_KEY]
-
-
-def check_csrf() -> None:
-    sent = request.form.get(CSRF_FIELD, "")
-    kept = session.get(CSRF_KEY, "")
-    if not kept or not hmac.compare_digest(sent.encode(), kept.encode()):
-        raise CsrfError(
-            gettext(
-                "El formulario caducó o no viene de Acervo. "
-                "Recargue la página e inténtelo de nuevo."
-            )
-        )
 
 
 def items() -> list[tuple[str, str]]:
@@ -105,7 +80,6 @@ def _back(doc_id: str = "") -> Response:
 
 @bp.post("/seleccion/agregar")
 def add() -> Response:
-    check_csrf()
     doc_id = _posted_doc_id()
     query = request.form.get("q", "").strip()[:KEPT_QUERY_CHARS]
     current = items()
@@ -137,7 +111,6 @@ def _fits(selection: list[tuple[str, str]]) -> bool:
 
 @bp.post("/seleccion/quitar")
 def remove() -> Response:
-    check_csrf()
     doc_id = _posted_doc_id()
     session[SESSION_KEY] = [[d, q] for d, q in items() if d != doc_id]
     return _back(doc_id)
@@ -145,7 +118,6 @@ def remove() -> Response:
 
 @bp.post("/seleccion/vaciar")
 def clear() -> Response:
-    check_csrf()
     session.pop(SESSION_KEY, None)
     return redirect(url_for("basket.basket_page"), code=303)
 
@@ -153,7 +125,7 @@ def clear() -> Response:
 @bp.get("/seleccion")
 def basket_page() -> str:
     selection = items()
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         hits = document.selected_hits(searcher, selection, per_doc=1)
     queries = dict(selection)
     return render_template(
@@ -165,20 +137,12 @@ def basket_page() -> str:
     )
 
 
-@bp.app_errorhandler(CsrfError)
-def csrf_error(exc: CsrfError) -> tuple[str, int]:
-    return render_template(
-        "not_found.html", title=gettext("Formulario no válido"), text=exc.description
-    ), 400
-
-
 def init_app(app: Flask) -> None:
     """A stable secret key for the session cookie, and the template helpers (the cookie's
     SameSite and Secure flags are app settings: acervo.web.app.DEFAULTS)."""
     if not app.secret_key:
         app.secret_key = _secret_key(Path(app.config["INDEX_DIR"]))
     app.jinja_env.globals.update(
-        csrf_token=csrf_token,
         basket_contains=contains,
         basket_count=count,
         basket_full=is_full,

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, request, send_file, url_for
 
 from acervo.search import compendium
 from acervo.search.models import SearchRequest
-from acervo.web import exports, index, params
+from acervo.web import auth, exports, params
 
 bp = Blueprint("compendium", __name__)
 
@@ -26,7 +26,7 @@ def compendium_docx() -> Response:
     req = params.parse_request(request.args)
     req = replace(params.export_request(req), result_type="records")
     target = tempfile.TemporaryFile()
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         total = searcher.count(req)  # a bad query is a 400 before anything is written
         info = exports.export_info(req, total)
         compendium.write_compendium(target, info, searcher.iter_hits(req), page_url)

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from acervo.search import document, export
 from acervo.search.errors import SearchError
 from acervo.search.models import DocumentInfo, PageText, SearchHit, SearchRequest
-from acervo.web import i18n, index, params
+from acervo.web import auth, i18n, index, params
 
 bp = Blueprint("document", __name__)
 
@@ -63,7 +63,7 @@ def document_page(doc_id: str) -> tuple[str, int]:
         return _not_found()
     req = params.parse_request(request.args)  # the search the page was opened from
     error = ""
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         info = document.document_info(searcher, doc_id)
         if info is None:
             return _not_found()

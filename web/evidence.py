@@ -18,7 +18,7 @@ from acervo.search import evidence
 from acervo.search.errors import BadParameter
 from acervo.search.evidence import EvidenceMap
 from acervo.search.models import SearchRequest, SearchResult
-from acervo.web import i18n, index, params
+from acervo.web import auth, i18n, index, params
 from acervo.web import search_page as page_parts
 
 bp = Blueprint("evidence", __name__)
@@ -58,7 +58,7 @@ def _request() -> tuple[SearchRequest, str]:
 
 def _build() -> tuple[EvidenceMap, int, str]:
     req, col_facet = _request()
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         cap = current_app.config.get("EVIDENCE_MAX_COLUMNS", evidence.MAX_COLUMNS)
         emap = evidence.evidence_map(searcher, req, col_facet, i18n.current_language(), cap)
         total = searcher.count(req)

@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, request, send_file, stream_w
 from acervo.search import document, export
 from acervo.search.export import FORMATS, ExportInfo, Format, Links
 from acervo.search.models import SearchHit, SearchRequest
-from acervo.web import basket, index, params
+from acervo.web import auth, basket, index, params
 
 bp = Blueprint("exports", __name__)
 
@@ -42,7 +42,7 @@ def export_info(req: SearchRequest, total: int, selection: bool = False) -> Expo
 
 def _search_hits(req: SearchRequest) -> Iterator[SearchHit]:
     # the searcher stays open while the export streams (closed when the generator ends)
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         yield from searcher.iter_hits(req)
 
 
@@ -51,7 +51,7 @@ def export_search(fmt: str) -> Response:
     """Every hit of the search in the query string (not one page), in `fmt`."""
     req = params.export_request(params.parse_request(request.args))
     # Search once before streaming: a bad query must become a 400, not a truncated download.
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         total = searcher.count(req)
     return _send(FORMATS[fmt], export_info(req, total), _search_hits(req), "acervo")
 
@@ -76,7 +76,7 @@ def dossier() -> Response:
 
 
 def _selected_hits(per_doc: int) -> list[SearchHit]:
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         return document.selected_hits(searcher, basket.items(), per_doc=per_doc)
 
 

@@ -22,7 +22,7 @@ from acervo import vocab
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter
 from acervo.search.models import SearchHit, SearchRequest
-from acervo.web import index, params
+from acervo.web import auth, params
 
 bp = Blueprint("feeds", __name__)
 
@@ -51,7 +51,7 @@ def search_feed() -> Response:
 
 def atom_response(req: SearchRequest, visible: frozenset[str] | None, title: str = "") -> Response:
     """The feed of `req`; `visible` narrows it to those documents (None: every document)."""
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         result = searcher.search(req)
         history = searcher.history
     hits = [h for h in result.hits if visible is None or h.id in visible]

@@ -35,7 +35,7 @@ from acervo.search.models import (
     SearchResult,
     hit_to_json,
 )
-from acervo.web import index, original, params
+from acervo.web import auth, index, original, params
 from acervo.web import search_page as page_parts
 
 bp = Blueprint("acervo", __name__)
@@ -56,7 +56,7 @@ PAGE_LINKS_AROUND = 2  # page numbers shown on each side of the current page
 
 def run_search(req: SearchRequest) -> SearchResult:
     """The one search behind the page, the API and the exports (raises SearchError)."""
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         return searcher.search(req)
 
 
@@ -64,10 +64,10 @@ def run_search(req: SearchRequest) -> SearchResult:
 def search_page() -> str:
     req = params.parse_request(request.args)
     narrowing = params.facet_search(request.args)
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         result = searcher.search(req)
         why = page_parts.zero_help(searcher, result, search_url) if not result.total else None
-        indexed = len(searcher.table)
+        indexed = searcher.document_count()  # that this user may see
     req = result.request  # the corrected query, when a misspelt word was corrected
     return render_template(
         "search.html",
@@ -106,7 +106,7 @@ def api_similar(doc_id: str) -> Response:
     """ "Más como este": the documents most like `doc_id` (hits, no passages); 404 if unknown."""
     if not index.DOC_ID.fullmatch(doc_id):
         abort(404)
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         if searcher.document(doc_id) is None:
             abort(404)
         hits = searcher.similar(doc_id, limit=SIMILAR_LIMIT)
@@ -119,7 +119,7 @@ def document_file(doc_id: str) -> Response | tuple[str, int]:
     served only while it is the file that was indexed (web/original.py)."""
     if not index.DOC_ID.fullmatch(doc_id):
         abort(404)
-    with index.store().open_searcher() as searcher:
+    with auth.open_searcher() as searcher:
         info = document.document_info(searcher, doc_id)
     if info is None:
         abort(404)
