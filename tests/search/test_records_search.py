@@ -138,7 +138,7 @@ def test_cli_result_type(store: IndexStore, capsys: pytest.CaptureFixture[str]) 
     argv = ["--index", str(store.root), "search", "trata", "--result-type", "registros"]
     assert main(argv) == 0
     out = capsys.readouterr().out
-    assert out.startswith("1 registros para «trata»")
+    assert out.startswith("1 registro de lección para «trata»")
     assert "LN1_PR · proteccion · negativa · pág. 1" in out
 
 
