@@ -658,9 +658,11 @@ def _vocab_code(field: _Field, value: str, where: str) -> str:
     hint = _close_names(field.vocab_kind, value)
     maybe = f" ¿Quiso decir {', '.join(hint)}?" if hint else ""
     codes = ", ".join(_vocab_terms(field.vocab_kind)[0])
+    # in a query, a name of several words needs quotes; a filter's value is whole already
+    quotes = f" Un nombre de varias palabras va entre comillas: {field.name}:{field.example}."
     raise UnknownField(
-        f"{field.label} «{value}» en {where}.{maybe} Valores válidos: {codes}. "
-        f"Un nombre de varias palabras va entre comillas: {field.name}:{field.example}."
+        f"{field.label} «{value}» en {where}.{maybe} Valores válidos: {codes}."
+        + (quotes if where.startswith("«") else "")
     )
 
 
