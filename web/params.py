@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from werkzeug.datastructures import MultiDict
 
 from acervo.search import query
-from acervo.search.errors import BadParameter
+from acervo.search.errors import BadParameter, SearchError
 from acervo.search.models import DEFAULT_PER_PAGE, FACETS, MAX_PER_PAGE, SearchRequest
 
 MAX_QUERY_CHARS = 1000
@@ -154,19 +154,16 @@ def _filters(args: Args) -> tuple[dict[str, tuple[str, ...]], tuple[int | None, 
             raise BadParameter(f"Demasiados valores o valores demasiado largos en «{facet}».")
         if values:
             raw[facet] = values
-    ranges = [v for v in raw.get("year", ()) if not _is_year(v)]
+    # each year value by the query's year grammar: one year is ticked, a range is the range
+    years = [(v, query.year_range(v, "year=")) for v in raw.pop("year", ())]
+    ranges = [(v, span) for v, span in years if span[0] is None or span[0] != span[1]]
     if len(ranges) > 1:
-        raise BadParameter(f"Use un solo rango de años, no {len(ranges)}: {', '.join(ranges)}.")
-    year_range = None
-    if ranges:
-        raw["year"] = [v for v in raw["year"] if _is_year(v)]
-        low, high = query.year_range(ranges[0], "year=")
-        year_range = (low, high)
-    return query.resolve_filters(raw), year_range
-
-
-def _is_year(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) == 4
+        shown = ", ".join(v for v, _ in ranges)
+        raise BadParameter(f"Use un solo rango de años, no {len(ranges)}: {shown}.")
+    ticked = [str(low) for _, (low, high) in years if low is not None and low == high]
+    filters = query.resolve_filters(raw | ({"year": ticked} if ticked else {}))
+    ordered = {facet: filters[facet] for facet in FACETS if facet in filters}
+    return ordered, ranges[0][1] if ranges else None
 
 
 def _optional_year(args: Args, name: str, what: str) -> int | None:
@@ -174,11 +171,15 @@ def _optional_year(args: Args, name: str, what: str) -> int | None:
     raw = args.get(name, "").strip()
     if not raw:
         return None
-    if not _is_year(raw) or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+    try:
+        low, high = query.year_range(raw)
+    except SearchError:
+        low, high = None, None
+    if low is None or low != high or not MIN_YEAR <= low <= MAX_YEAR:
         raise BadParameter(
             f"El {what} «{raw[:40]}» no es válido: escriba un año de cuatro cifras, p. ej. 2019."
         )
-    return int(raw)
+    return low
 
 
 def _optional_int(args: Args, name: str, what: str, low: int, high: int) -> int | None:
