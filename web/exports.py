@@ -24,7 +24,7 @@ from acervo.web import auth, basket, index, params
 bp = Blueprint("exports", __name__)
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FORMAT_NAMES = "csv, json, jsonl, xlsx, ris, bib"  # FORMATS, for the routes below
+FORMAT_NAMES = ", ".join(FORMATS)  # for the routes below: any(csv, json, ...)
 
 
 def links() -> Links:
