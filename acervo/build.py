@@ -215,7 +215,8 @@ class _Ledger:
             self.report.add(entry)
         for path in set(self.known.get(doc.doc_id, ())) - set(doc.paths):
             self.report.add(FileEntry(path, Outcome.REMOVED, doc_id=doc.doc_id))  # a copy gone
-        self.say(f"+ {doc.paths[0]} ({len(doc.pages)} p.)")
+        cut = " · texto recortado, ver el informe" if doc.truncated_pages else ""
+        self.say(f"+ {doc.paths[0]} ({len(doc.pages)} p.{cut})")
         return doc
 
     def _relate_to_earlier(self, doc: ExtractedDocument) -> None:
@@ -324,7 +325,12 @@ def extraction_settings(config: Config, meter: Progress | None = None) -> dict:
     """run_ingest's extraction arguments from the configuration: PDF reader, OCR, dask, and
     the progress meter's total."""
     settings: dict = {
-        "options": ExtractOptions(extractor=config.extractor, ocr=config.ocr),
+        "options": ExtractOptions(
+            extractor=config.extractor,
+            ocr=config.ocr,
+            max_pdf_pages=config.max_pdf_pages,
+            max_pdf_objects=config.max_pdf_objects,
+        ),
         "on_total": meter.start if meter else None,
     }
     if config.dask_address:

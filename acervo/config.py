@@ -12,7 +12,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from acervo.db import default_path
-from acervo.ingest.models import EXTRACT_MEMORY_MB, EXTRACT_TIMEOUT_S
+from acervo.ingest.models import (
+    EXTRACT_MEMORY_MB,
+    EXTRACT_TIMEOUT_S,
+    MAX_PDF_OBJECTS,
+    MAX_PDF_PAGES,
+)
 from acervo.search.access import VISIBILITIES
 
 CONFIG_FILE = "acervo.toml"
@@ -57,6 +62,8 @@ class Config:
     database: Path | None = None  # SQLite file; None: acervo.db beside the index folder
     default_visibility: str = "publico"  # of documents whose sidecar gives none
     require_login: bool = False  # anonymous visitors see only the login page
+    max_pdf_pages: int = MAX_PDF_PAGES  # a PDF declaring more pages is refused unread
+    max_pdf_objects: int = MAX_PDF_OBJECTS  # a PDF holding more objects is refused unread
 
     def database_path(self) -> Path:
         return self.database or default_path(self.index_dir)
@@ -87,6 +94,8 @@ _ENV = {
     "ACERVO_DB": "database",
     "ACERVO_DEFAULT_VISIBILITY": "default_visibility",
     "ACERVO_REQUIRE_LOGIN": "require_login",
+    "ACERVO_MAX_PDF_PAGES": "max_pdf_pages",
+    "ACERVO_MAX_PDF_OBJECTS": "max_pdf_objects",
 }
 
 
@@ -99,6 +108,8 @@ def _coerce(name: str, raw: object) -> object:
             items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
             return tuple(Path(str(p)) for p in items if str(p))
         if name in ("port", "workers", "extract_memory_mb", "threads"):
+            return int(raw)
+        if name in ("max_pdf_pages", "max_pdf_objects"):
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)

@@ -23,7 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from acervo.ingest.models import ExtractedDocument, ExtractionFailure
+from acervo.ingest.models import MAX_PAGE_TEXT_CHARS, ExtractedDocument, ExtractionFailure
 
 REPORTS_DIR = "reports"
 PART_SUFFIX = ".jsonl.part"
@@ -83,6 +83,7 @@ class FileEntry:
     failure: Mapping[str, str] | None = None
     near_duplicates: tuple[str, ...] = ()  # ids of indexed versions of it (ingest/neardup.py)
     translations: tuple[str, ...] = ()  # ids of indexed editions in another language
+    truncated_pages: tuple[int, ...] = ()  # pages whose text was cut at MAX_PAGE_TEXT_CHARS
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if v not in ("", 0, 0.0, None, {}, ())}
@@ -105,6 +106,7 @@ def document_entries(
     yield FileEntry(
         first, outcome, doc.sha256, doc.doc_id, len(doc.pages), seconds, meta.language,
         metadata, note=note, near_duplicates=doc.near_duplicates, translations=doc.translations,
+        truncated_pages=doc.truncated_pages,
     )  # fmt: skip
     for path in copies:
         yield FileEntry(path, Outcome.DUPLICATE, doc.sha256, doc.doc_id, duplicate_of=first)
@@ -324,6 +326,7 @@ def format_report(report: Mapping[str, Any]) -> str:
     lines += [f"{label + ':':<22}{totals.get(key, 0)}" for key, label in OUTCOME_LABELS.items()]
     lines.append(f"{'Páginas indexadas:':<22}{totals.get('pages', 0)}")
     lines += _related_lines(report.get("files", []))
+    lines += _truncated_lines(report.get("files", []))
     lines += _failure_lines(report.get("files", []))
     return "\n".join(printable(line, newlines=True) for line in lines)
 
@@ -342,6 +345,22 @@ def _related_lines(files: list[Mapping[str, Any]]) -> list[str]:
         if related:
             lines += ["", f"{label} ({len(related)}):"]
             lines += [f"  - {printable(e['path'])} ~ {', '.join(e[key])}" for e in related]
+    return lines
+
+
+def _truncated_lines(files: list[Mapping[str, Any]]) -> list[str]:
+    """The documents indexed with part of their text left out (a page over the limit)."""
+    cut = [entry for entry in files if entry.get("truncated_pages")]
+    if not cut:
+        return []
+    lines = [
+        "",
+        f"Documentos con texto recortado ({len(cut)}): se indexaron los primeros "
+        f"{MAX_PAGE_TEXT_CHARS:,} caracteres de cada página indicada".replace(",", "."),
+    ]
+    for entry in cut:
+        pages = ", ".join(map(str, entry["truncated_pages"]))
+        lines.append(f"  - {printable(entry['path'])} (pág. {pages})")
     return lines
 
 

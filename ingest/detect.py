@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -34,7 +35,12 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # OLE2 directory entries store stream names in UTF-16LE.
 ENCRYPTED_PACKAGE_NAME = "EncryptedPackage".encode("utf-16-le")
 OLE2_SCAN_LIMIT_BYTES = 64 * 1024 * 1024
+ZIP_SNIFF_BYTES = 1024 * 1024  # of [Content_Types].xml or mimetype, to tell zips apart
 MAX_CONTROL_CHAR_RATIO = 0.01
+# UTF-16 without a BOM: in Latin-script text one byte of (nearly) every pair is NUL, always
+# the same one (the high byte: second in little-endian, first in big-endian).
+UTF16_MIN_NUL_SHARE = 0.3  # of the byte pairs, NUL on the high side at least this often
+UTF16_MAX_LOW_NUL_SHARE = 0.01  # and on the low side (a real character) almost never
 # Markup first, then an HTML tag somewhere in the head: pages may open with an XML
 # declaration, comments or even a long <script> preamble before <html>.
 _HTML_TAG = re.compile(rb"<(!doctype\s+html|html|head|body)\b", re.I)
@@ -65,7 +71,7 @@ def _strip_bom(head: bytes) -> bytes:
     for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         if head.startswith(bom):
             return head[len(bom) :].replace(b"\x00", b"")  # crude UTF-16 -> ASCII for sniffing
-    return head
+    return head.replace(b"\x00", b"") if utf16_without_bom(head) else head
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -78,16 +84,22 @@ def _zip_format(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").strip()
+                mimetype = _read_at_most(archive, "mimetype").strip()
                 return "odt" if mimetype == _ODT_MIMETYPE else "zip"
             if "[Content_Types].xml" not in names or "word/document.xml" not in names:
                 return "zip"
-            content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError):
+            content_types = _read_at_most(archive, "[Content_Types].xml")
+    except (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, zlib.error):
         return "zip"  # broken archive: the registry reports it as corrupt
     if _DOCM_CONTENT_TYPE in content_types or "word/vbaProject.bin" in names:
         return "docm"
     return "docx"
+
+
+def _read_at_most(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's first bytes: `archive.read` would inflate all of it, whatever it declares."""
+    with archive.open(name) as member:
+        return member.read(ZIP_SNIFF_BYTES)
 
 
 def _ole2_has_encrypted_package(path: Path) -> bool:
@@ -111,6 +123,9 @@ def _looks_like_text(head: bytes) -> bool:
     """UTF-8 (or UTF-16 with BOM), else a legacy 8-bit encoding with few control characters."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
+    utf16 = utf16_without_bom(head)
+    if utf16:  # NUL in every other byte: text written by Windows tools without a BOM
+        return _control_char_ratio(head.decode(utf16, "replace")) <= MAX_CONTROL_CHAR_RATIO
     if b"\x00" in head:
         return False
     try:
@@ -129,3 +144,16 @@ def _control_char_ratio(text: str) -> float:
         return 0.0
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     return controls / len(text)
+
+
+def utf16_without_bom(head: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when `head` looks like UTF-16 text without a BOM, else None."""
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    first, second = head[0 : 2 * pairs : 2].count(0), head[1 : 2 * pairs : 2].count(0)
+    if second >= UTF16_MIN_NUL_SHARE * pairs and first <= UTF16_MAX_LOW_NUL_SHARE * pairs:
+        return "utf-16-le"
+    if first >= UTF16_MIN_NUL_SHARE * pairs and second <= UTF16_MAX_LOW_NUL_SHARE * pairs:
+        return "utf-16-be"
+    return None

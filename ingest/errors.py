@@ -40,6 +40,11 @@ class DecompressionBomb(IngestError):
     actor = Actor.ADMINISTRATOR
 
 
+class DocumentTooLarge(IngestError):
+    kind = FailureKind.TOO_LARGE
+    actor = Actor.ADMINISTRATOR
+
+
 class ExtractionTimeout(IngestError):
     kind = FailureKind.TIMEOUT
     actor = Actor.ADMINISTRATOR

@@ -77,12 +77,21 @@ class ExtractedText:
     number_minhash: tuple[int, ...] = ()  # MinHash of its runs of numbers (translations)
     ocr_pages: tuple[int, ...] = ()  # page numbers whose text came from OCR
     guesses: TextGuesses | None = None  # None: not made yet (a text reused from the index)
+    truncated_pages: tuple[int, ...] = ()  # pages cut at MAX_PAGE_TEXT_CHARS
 
 
 # Default limits of one file's extraction, the one home of both values (acervo.config's defaults,
 # the worker pool's, run_ingest's and dask's): a hostile PDF is stopped, a long scan is not.
 EXTRACT_TIMEOUT_S = 120.0
 EXTRACT_MEMORY_MB = 2048
+# Text kept per page (about 500 printed pages: a TXT or HTML file is one page). Past it the
+# text is cut, the report says so, and TXT/HTML files are not even read further: everything
+# after extraction (language, topics, near duplicates, the index) costs in proportion to it.
+MAX_PAGE_TEXT_CHARS = 1_000_000
+# PDFs past these are refused before any reader walks them (ingest/extractors/_pdf_size.py):
+# the longest real reports have about a thousand pages and a few hundred thousand objects.
+MAX_PDF_PAGES = 10_000
+MAX_PDF_OBJECTS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,8 @@ class ExtractOptions:
     ocr: bool = False  # OCR pages without a text layer when tesseract is installed
     ocr_page_timeout_s: float = 60.0
     password: str = field(default="", repr=False)  # from the sidecar; never logged
+    max_pdf_pages: int = MAX_PDF_PAGES  # declared pages past which a PDF is refused
+    max_pdf_objects: int = MAX_PDF_OBJECTS  # objects past which a PDF is refused
 
 
 @dataclass(frozen=True)
@@ -172,6 +183,7 @@ class ExtractedDocument:
     translations: tuple[str, ...] = ()
     number_minhash: tuple[int, ...] = ()
     records: tuple[LessonRecord, ...] = ()  # lessons-learned records (ingest/records.py)
+    truncated_pages: tuple[int, ...] = ()  # pages whose text was cut at MAX_PAGE_TEXT_CHARS
 
 
 @dataclass(frozen=True)
@@ -193,6 +205,7 @@ class FailureKind(StrEnum):
     BOMB = "bomb"
     TIMEOUT = "timeout"
     TOO_MUCH_MEMORY = "too_much_memory"
+    TOO_LARGE = "too_large"  # more pages or objects than the configured limits
     VANISHED = "vanished"  # deleted or moved during the run: nobody needs to act
     CHANGED = "changed"  # still being written while read, twice: the next run reads it
     ERROR = "error"  # unexpected: a bug for a developer

@@ -386,6 +386,7 @@ def build_document(
         records=find_records(text.pages),
         minhash=text.minhash,
         number_minhash=text.number_minhash,
+        truncated_pages=text.truncated_pages,
     )
 
 

@@ -10,6 +10,7 @@ Acervo does not read are refused here with a reason naming the format.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -19,7 +20,7 @@ from acervo.ingest.errors import (
     UnsupportedFormat,
 )
 from acervo.ingest.extractors import docx, html, odt, office_encrypted, pdf, rtf, txt
-from acervo.ingest.models import ExtractedText, ExtractOptions
+from acervo.ingest.models import MAX_PAGE_TEXT_CHARS, ExtractedText, ExtractOptions
 
 EXTRACTORS: tuple[ModuleType, ...] = (pdf, docx, office_encrypted, odt, rtf, html, txt)
 # Extensions of binary formats: a file named like one of them whose bytes are plain text is
@@ -57,5 +58,16 @@ def extract(path: Path, fmt: str, options: ExtractOptions = DEFAULT_OPTIONS) -> 
         )
     for extractor in EXTRACTORS:
         if extractor.can_handle(fmt):
-            return extractor.extract(path, options)
+            return _capped(extractor.extract(path, options))
     raise UnsupportedFormat(f"Formato «{fmt}» no admitido.")
+
+
+def _capped(text: ExtractedText) -> ExtractedText:
+    """Pages cut at MAX_PAGE_TEXT_CHARS, and the cut pages named (TXT and HTML extractors stop
+    reading there and name their page themselves)."""
+    long_pages = [p.number for p in text.pages if len(p.text) > MAX_PAGE_TEXT_CHARS]
+    if not long_pages:
+        return text
+    pages = [replace(p, text=p.text[:MAX_PAGE_TEXT_CHARS]) for p in text.pages]
+    truncated = tuple(sorted({*text.truncated_pages, *long_pages}))
+    return replace(text, pages=pages, truncated_pages=truncated)

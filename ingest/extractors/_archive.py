@@ -6,8 +6,11 @@ bomb or an external entity is refused the same way whichever extractor meets it.
 
 from __future__ import annotations
 
+import struct
 import zipfile
+import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -17,6 +20,8 @@ MAX_TOTAL_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_RATIO = 100  # uncompressed : compressed
 RATIO_CHECK_MIN_BYTES = 10 * 1024 * 1024  # small members may compress well legitimately
 MB = 1024 * 1024
+_LOCAL_HEADER_BYTES = 30  # fixed part of a zip local file header
+_CHUNK_BYTES = 64 * 1024
 
 
 def open_checked_zip(path: Path, kind: str) -> zipfile.ZipFile:
@@ -27,15 +32,16 @@ def open_checked_zip(path: Path, kind: str) -> zipfile.ZipFile:
         raise CorruptDocument(f"Archivo {kind} dañado (el ZIP no se puede leer: {exc}).") from exc
     try:
         _refuse_bomb(archive, kind)
-    except DecompressionBomb:
+        _refuse_lying_sizes(path, archive, kind)
+    except (DecompressionBomb, CorruptDocument):
         archive.close()
         raise
     return archive
 
 
 def _refuse_bomb(archive: zipfile.ZipFile, kind: str) -> None:
-    # Declared sizes can lie low, but zipfile stops reading a member at its declared size
-    # (and raises on a CRC mismatch), so checking them bounds what we will ever inflate.
+    # Declared sizes can lie low: _refuse_lying_sizes checks that no member inflates past its
+    # declared size, so checking the declared sizes here bounds what we will ever inflate.
     total = 0
     for info in archive.infolist():
         total += info.file_size
@@ -50,6 +56,55 @@ def _refuse_bomb(archive: zipfile.ZipFile, kind: str) -> None:
             f"{kind} rechazado: su contenido descomprimido ocupa {total // MB} MB "
             f"(límite {MAX_TOTAL_UNCOMPRESSED_BYTES // MB} MB)."
         )
+
+
+def _refuse_lying_sizes(path: Path, archive: zipfile.ZipFile, kind: str) -> None:
+    """Inflate every member once, in chunks, stopping as soon as it passes its declared size.
+
+    zipfile trusts the declared sizes only to cut what it returns: `read()` inflates a member's
+    whole compressed data in one call first (683 MB for a member that declared a few bytes),
+    and python-docx reads members that way. A member that inflates past what it declares is a
+    bomb whatever its ratio; checked here, nothing larger than declared is ever inflated.
+    """
+    with path.open("rb") as raw:
+        for info in archive.infolist():
+            if _inflated_size(raw, info, kind) > info.file_size:
+                raise DecompressionBomb(
+                    f"{kind} rechazado: «{info.filename}» declara {info.file_size} bytes pero se "
+                    "expande a más (cabeceras falsas); posible bomba de descompresión."
+                )
+
+
+def _inflated_size(raw: BinaryIO, info: zipfile.ZipInfo, kind: str) -> int:
+    """Bytes the member inflates to, counted up to one chunk past its declared size."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return min(info.compress_size, info.file_size)  # zipfile never returns more
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        raise CorruptDocument(
+            f"Archivo {kind} con un método de compresión que Word no usa en «{info.filename}»."
+        )
+    raw.seek(info.header_offset)
+    header = raw.read(_LOCAL_HEADER_BYTES)
+    if len(header) < _LOCAL_HEADER_BYTES or not header.startswith(b"PK\x03\x04"):
+        raise CorruptDocument(f"Archivo {kind} dañado: «{info.filename}» no está donde se dice.")
+    name_bytes, extra_bytes = struct.unpack("<HH", header[26:30])
+    raw.seek(info.header_offset + _LOCAL_HEADER_BYTES + name_bytes + extra_bytes)
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as zip stores it
+    size, left = 0, info.compress_size
+    try:
+        while left > 0 and not inflater.eof:
+            pending = raw.read(min(_CHUNK_BYTES, left))
+            if not pending:
+                break
+            left -= len(pending)
+            while pending and not inflater.eof:
+                size += len(inflater.decompress(pending, _CHUNK_BYTES))
+                pending = inflater.unconsumed_tail
+                if size > info.file_size:
+                    return size
+    except zlib.error as exc:
+        raise CorruptDocument(f"Archivo {kind} dañado: «{info.filename}» ({exc}).") from exc
+    return size
 
 
 def read_member(archive: zipfile.ZipFile, name: str, kind: str) -> bytes:

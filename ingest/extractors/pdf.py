@@ -46,6 +46,7 @@ from pdfminer.utils import decode_text
 from acervo.ingest import ocr
 from acervo.ingest.errors import CorruptDocument, EncryptedDocument, NeedsOCR
 from acervo.ingest.extractors._flate import refuse_flate_bombs
+from acervo.ingest.extractors._pdf_size import refuse_oversized_pdf
 from acervo.ingest.models import DocProperties, ExtractedText, ExtractOptions, Page
 from acervo.ingest.normalize import normalize_text
 
@@ -88,6 +89,7 @@ def can_handle(fmt: str) -> bool:
 
 def extract(path: Path, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
     refuse_flate_bombs(path)
+    refuse_oversized_pdf(path, options.password, options.max_pdf_pages, options.max_pdf_objects)
     raw, properties = _read(path, options)
     if options.ocr and ocr.available():
         return _with_ocr(path, raw, properties, options)

@@ -1,11 +1,12 @@
-"""Plain text: one page, decoded by BOM, UTF-8 or a charset-normalizer guess (latin-1 files)."""
+"""Plain text: one page, decoded by BOM, UTF-16 pattern, UTF-8 or a charset-normalizer guess
+(latin-1 files); read in chunks and no further than a page's MAX_PAGE_TEXT_CHARS."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from acervo.ingest.extractors._text import decode_bytes
-from acervo.ingest.models import ExtractedText, ExtractOptions, Page
+from acervo.ingest.extractors._text import read_text
+from acervo.ingest.models import MAX_PAGE_TEXT_CHARS, ExtractedText, ExtractOptions, Page
 from acervo.ingest.normalize import normalize_text
 
 FORMAT = "txt"
@@ -18,5 +19,7 @@ def can_handle(fmt: str) -> bool:
 
 def extract(path: Path, options: ExtractOptions = DEFAULT_OPTIONS) -> ExtractedText:
     del options  # one interface for every format; only PDFs have reader, OCR and password options
-    text = normalize_text(decode_bytes(path.read_bytes()))
-    return ExtractedText(FORMAT, [Page(1, text)])
+    with path.open("rb") as handle:
+        text, truncated = read_text(handle, MAX_PAGE_TEXT_CHARS)
+    page = Page(1, normalize_text(text))
+    return ExtractedText(FORMAT, [page], truncated_pages=(1,) if truncated else ())
