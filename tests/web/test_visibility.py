@@ -33,7 +33,7 @@ from fpdf import FPDF
 
 from acervo import accounts, db, moderation
 from acervo.cli import main
-from acervo.ingest.models import ExtractedDocument, Metadata, Page
+from acervo.ingest.models import ExtractedDocument, LessonRecord, Metadata, Page
 from acervo.search.indexer import IndexStore
 from acervo.web import create_app
 
@@ -104,6 +104,13 @@ def _documents(folder: Path) -> list[ExtractedDocument]:
             visibility=visibility,
         )
         near = (docs[0].doc_id,) if key == "AGE" else ()  # a later version of PUB
+        record = LessonRecord(
+            code="LA1_GN",
+            area="proteccion",
+            title=f"Lección {key} sobre la frontera",
+            text=f"Lección {key} sobre la frontera: coordinar albergues y orientación legal.",
+            lesson_type="positiva",
+        )
         docs.append(
             ExtractedDocument(
                 doc_id=sha[:16],
@@ -114,6 +121,7 @@ def _documents(folder: Path) -> list[ExtractedDocument]:
                 pages=[Page(1, text)],
                 metadata=meta,
                 near_duplicates=near,
+                records=(record,),
             )
         )
     return docs
@@ -223,6 +231,21 @@ def test_a_filter_on_a_hidden_agency_finds_nothing_and_counts_nothing(site: Site
     result = Browser(site, "anon").get("/api/search", q="frontera", agency="ACNUR").json()
     assert result["total"] == 0
     assert [v["count"] for v in result["facets"]["agency"] if v["value"] == "ACNUR"] in ([], [0])
+
+
+@pytest.mark.parametrize("viewer", ["anon", "pepe", "cura"])
+def test_a_records_search_and_its_compendium_hold_only_visible_documents_records(
+    site: Site, viewer: str
+) -> None:
+    browser = Browser(site, viewer)
+    result = browser.get("/api/search", q="frontera", resultado="registros").json()
+    assert {site.key(hit["id"]) for hit in result["hits"]} == VISIBLE[viewer]
+    assert result["total"] == len(VISIBLE[viewer])
+    compendium = browser.get("/compendio.docx", q="frontera", resultado="registros")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(compendium.body)).paragraphs)
+    text += "".join(c.text for t in docx.Document(io.BytesIO(compendium.body)).tables
+                    for row in t.rows for c in row.cells)  # fmt: skip
+    assert {key for key in DOCS if f"Lección {key} " in text} == VISIBLE[viewer]
 
 
 # ---- "¿Quiso decir…?" and spelling corrections ------------------------------------------------
