@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from acervo.config import Config
-from acervo.ingest.models import ExtractedDocument, ExtractOptions, FileStat
+from acervo.ingest.models import ExtractedDocument, ExtractOptions, FileStat, MetadataProblem
 from acervo.ingest.neardup import NearDuplicateFinder, TranslationFinder
 from acervo.ingest.pipeline import (
     Failed,
@@ -54,6 +54,8 @@ class IngestSummary(Summary):
     removed: int = 0  # documents whose files are gone
     updated: int = 0  # of `indexed`: documents that replaced an indexed version (text or metadata)
     not_retried: list[str] = field(default_factory=list)  # failed as before: not extracted again
+    # (document path, problem) of sidecars and _metadata.csv rows that could not be used
+    metadata_problems: list[tuple[str, MetadataProblem]] = field(default_factory=list)
     changed: bool = True  # False: nothing changed, the live generation was left as it was
     index_version: str = ""
     seconds: float = 0.0
@@ -210,7 +212,9 @@ class _Ledger:
         updated = doc.doc_id in self.known or any(p in self.known_paths for p in doc.paths)
         self.summary.updated += updated
         outcome = Outcome.UPDATED if updated else Outcome.ADDED
-        note = "metadatos actualizados sin volver a extraer" if event.reused else ""
+        problems = doc.metadata.notes
+        self.summary.metadata_problems.extend((doc.paths[0], p) for p in problems)
+        note = _reused_note(bool(problems)) if event.reused else ""
         for entry in document_entries(doc, outcome, event.seconds, note):
             self.report.add(entry)
         for path in set(self.known.get(doc.doc_id, ())) - set(doc.paths):
@@ -270,6 +274,16 @@ class _Ledger:
         """Whether the index would differ, once every event was recorded and none was a
         document to index: a removal, a file's new stat, a failure not remembered yet."""
         return bool(self.removals() or self.changes.restat or self.new_failures)
+
+
+def _reused_note(problems: bool) -> str:
+    """The note of a document whose metadata was resolved again from its stored text."""
+    if problems:
+        return (
+            "metadatos leídos de nuevo sin volver a extraer; sus metadatos tienen errores que "
+            "debe corregir el administrador (véase problems)"
+        )
+    return "metadatos actualizados sin volver a extraer"
 
 
 def _restat(sources: Iterable[FileStat], snapshot: KnownIndex) -> Iterator[FileStat]:

@@ -408,10 +408,25 @@ def _print_summary(summary) -> None:
         _show(f"  - {path}{again}\n      [{failure.kind}] {reason}")
     if not_retried:
         _show(_not_retried_line(len(not_retried)))
+    _show_metadata_problems(summary.metadata_problems)
     state = "" if summary.changed else ", sin cambios"
     _show(f"Índice: {summary.index_version}{state} ({summary.seconds:.1f} s)")
     if summary.report:
         _show(f"Informe: {summary.report}  (acervo report)")
+
+
+def _show_metadata_problems(problems) -> None:
+    """Sidecars and _metadata.csv rows that could not be used, by document: the administrator
+    fixes them (the values were ignored; the rest of the document was indexed)."""
+    if not problems:
+        return
+    _show(f"Metadatos con errores (debe corregirlos el administrador): {len(problems)}")
+    shown = ""
+    for path, problem in problems:
+        if path != shown:
+            _show(f"  - {printable(path)}")
+            shown = path
+        _show(f"      {printable(str(problem))}")
 
 
 def _not_retried_line(count: int) -> str:

@@ -18,12 +18,17 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from acervo.ingest.models import MAX_PAGE_TEXT_CHARS, ExtractedDocument, ExtractionFailure
+from acervo.ingest.models import (
+    MAX_PAGE_TEXT_CHARS,
+    ExtractedDocument,
+    ExtractionFailure,
+    MetadataProblem,
+)
 
 REPORTS_DIR = "reports"
 PART_SUFFIX = ".jsonl.part"
@@ -84,6 +89,8 @@ class FileEntry:
     near_duplicates: tuple[str, ...] = ()  # ids of indexed versions of it (ingest/neardup.py)
     translations: tuple[str, ...] = ()  # ids of indexed editions in another language
     truncated_pages: tuple[int, ...] = ()  # pages whose text was cut at MAX_PAGE_TEXT_CHARS
+    # sidecar or _metadata.csv entries that could not be used: the administrator fixes them
+    problems: tuple[Mapping[str, Any], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if v not in ("", 0, 0.0, None, {}, ())}
@@ -107,9 +114,15 @@ def document_entries(
         first, outcome, doc.sha256, doc.doc_id, len(doc.pages), seconds, meta.language,
         metadata, note=note, near_duplicates=doc.near_duplicates, translations=doc.translations,
         truncated_pages=doc.truncated_pages,
+        problems=tuple(problem_json(problem) for problem in meta.notes),
     )  # fmt: skip
     for path in copies:
         yield FileEntry(path, Outcome.DUPLICATE, doc.sha256, doc.doc_id, duplicate_of=first)
+
+
+def problem_json(problem: MetadataProblem) -> dict[str, Any]:
+    """A metadata problem in the report: who acts, which file and line, what, and the hint."""
+    return {"actor": "administrator"} | asdict(problem)
 
 
 def failure_entry(failure: ExtractionFailure, seconds: float, note: str = "") -> FileEntry:
@@ -178,7 +191,8 @@ def _finalize(part: Path) -> Path:
         "error": end.get("error", ""),
         "index_version": end.get("index_version", ""),
         "options": header.get("options", {}),
-        "totals": {str(o): totals.get(str(o), 0) for o in Outcome} | {"pages": totals["pages"]},
+        "totals": {str(o): totals.get(str(o), 0) for o in Outcome}
+        | {"pages": totals["pages"], "metadata_problems": totals["metadata_problems"]},
         "failures_by_actor": dict(failures),
     }
     target = part.with_name(part.name.removesuffix(PART_SUFFIX) + REPORT_SUFFIX)
@@ -218,6 +232,7 @@ def _scan(part: Path) -> tuple[dict, dict, Counter[str], Counter[str], dict[str,
                 totals["pages"] += record.get("pages", 0)
                 if record.get("failure"):
                     failures[record["failure"]["actor"]] += 1
+                totals["metadata_problems"] += len(record.get("problems", ()))
     return header, end, totals, failures, related
 
 
@@ -328,6 +343,7 @@ def format_report(report: Mapping[str, Any]) -> str:
     lines += _related_lines(report.get("files", []))
     lines += _truncated_lines(report.get("files", []))
     lines += _failure_lines(report.get("files", []))
+    lines += problem_lines(report.get("files", []))
     return "\n".join(printable(line, newlines=True) for line in lines)
 
 
@@ -382,3 +398,22 @@ def _failure_lines(files: list[Mapping[str, Any]]) -> list[str]:
                 last = failure["detail"].strip().splitlines()[-1]
                 lines.append(f"      {last} (traza completa en el informe JSON)")
     return lines
+
+
+def problem_lines(files: list[Mapping[str, Any]]) -> list[str]:
+    """Sidecar and _metadata.csv entries the administrator must fix, under their document."""
+    with_problems = [entry for entry in files if entry.get("problems")]
+    if not with_problems:
+        return []
+    count = sum(len(entry["problems"]) for entry in with_problems)
+    lines = ["", f"Debe corregir el administrador: metadatos ({count}):"]
+    for entry in with_problems:
+        lines.append(f"  - {entry['path']}")
+        lines += [f"      {problem_line(problem)}" for problem in entry["problems"]]
+    return lines
+
+
+def problem_line(problem: Mapping[str, Any]) -> str:
+    where = f"{problem['file']}:{problem['line']}" if problem.get("line") else problem["file"]
+    hint = f" ({problem['hint']})" if problem.get("hint") else ""
+    return f"{where}: {problem['message']}{hint}"

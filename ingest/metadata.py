@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
+import functools
 import io
 import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -35,16 +37,19 @@ from acervo.ingest.models import (
     DocProperties,
     ExtractedText,
     Metadata,
+    MetadataProblem,
     Page,
     Provenance,
     TextGuesses,
 )
 from acervo.ingest.places import infer_places
 from acervo.ingest.sidecars import (
+    SIDECAR_KEYS,
     SidecarFile,
     canonical_key,
     file_sidecars,
     folder_entries,
+    known_key_names,
 )
 
 FIELDS = ("title", "agencies", "topics", "year", "language", "doc_type", "places", "visibility")
@@ -83,6 +88,11 @@ LANGUAGE_NAMES: Mapping[str, str] = {
     "portugues": "pt", "portuguese": "pt", "frances": "fr", "french": "fr",
 }  # fmt: skip
 VOCAB_KINDS = {"agencies": "agency", "topics": "topic", "doc_type": "doc_type", "places": "place"}
+MAX_HINTS = 3  # closest valid values named for an unknown one
+VALUE_HINTS = {
+    "year": f"un año de cuatro cifras entre {YEAR_MIN} y {YEAR_MAX}, p. ej. 2021",
+    "language": "un código de dos letras (es, en, pt, fr) o su nombre (español, inglés...)",
+}
 VOCAB_UNKNOWN = {
     "agency": "agencia desconocida",
     "topic": "tema desconocido",
@@ -161,7 +171,7 @@ class Layer:
 
     source: Provenance
     values: Mapping[str, object] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
+    notes: tuple[MetadataProblem, ...] = ()
 
 
 def resolve_metadata(
@@ -224,8 +234,9 @@ def _file_sidecars(path: Path) -> Iterable[Layer]:
 
 def _sidecar_record(sidecar: SidecarFile) -> Layer:
     if sidecar.error:
-        return _note_only(f"{sidecar.path}: {sidecar.error}; se ignora.")
-    return parse_record(sidecar.data, where=str(sidecar.path))
+        problem = MetadataProblem(str(sidecar.path), sidecar.line, f"{sidecar.error}; se ignora")
+        return Layer(Provenance.SIDECAR, notes=(problem,))
+    return parse_record(sidecar.data, _Where(str(sidecar.path), sidecar.key_lines))
 
 
 def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
@@ -239,7 +250,8 @@ def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
             rows, notes = _read_manifest(manifest, stat.st_mtime_ns, stat.st_size)
             key = _manifest_key(path.relative_to(folder).as_posix())
             if key in rows:
-                yield parse_record(rows[key], where=f"{manifest} ({key})")
+                cells, line = rows[key]
+                yield parse_record(cells, _Where(str(manifest), line=line))
             if notes:
                 yield Layer(Provenance.SIDECAR, notes=notes)
         if root is None or folder == root or folder.parent == folder:
@@ -250,28 +262,33 @@ def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
 @lru_cache(maxsize=64)
 def _read_manifest(
     manifest: Path, _mtime_ns: int, _size: int
-) -> tuple[dict[str, dict[str, str]], tuple[str, ...]]:
-    """Rows keyed by file name; cached (keyed on mtime and size) since every file asks."""
+) -> tuple[dict[str, tuple[dict[str, str], int]], tuple[MetadataProblem, ...]]:
+    """Rows keyed by file name, with their line; cached (keyed on mtime and size) since every
+    file asks."""
     try:
         rows = _manifest_table(_decode(manifest.read_bytes()))
     except (OSError, csv.Error) as err:
-        return {}, (f"{manifest}: no se pudo leer ({_first_line(err)}); se ignora.",)
+        message = f"no se pudo leer ({_first_line(err)}); se ignora"
+        return {}, (MetadataProblem(str(manifest), 0, message),)
     if not rows:
-        return {}, (f"{manifest}: no tiene una columna 'file' con nombres de archivo.",)
+        message = "no tiene una columna 'file' con nombres de archivo; se ignora"
+        hint = "la primera fila nombra las columnas: file (o archivo), title, agencies..."
+        return {}, (MetadataProblem(str(manifest), 1, message, hint),)
     return rows, ()
 
 
-def _manifest_table(text: str) -> dict[str, dict[str, str]]:
+def _manifest_table(text: str) -> dict[str, tuple[dict[str, str], int]]:
     header = text.partition("\n")[0]
     # Excel in a Spanish locale writes ";"-separated CSV.
     delimiter = ";" if header.count(";") > header.count(",") else ","
-    rows: dict[str, dict[str, str]] = {}
-    for row in csv.DictReader(io.StringIO(text), delimiter=delimiter):
+    rows: dict[str, tuple[dict[str, str], int]] = {}
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    for row in reader:
         # Extra cells beyond the header come under the key None: not a field.
         cells = {key: value for key, value in row.items() if key}
         name = next((v for k, v in cells.items() if vocab.fold(k) in MANIFEST_FILE_KEYS), "")
         if name:
-            rows[_manifest_key(name)] = cells
+            rows[_manifest_key(name)] = (cells, reader.line_num)
     return rows
 
 
@@ -288,58 +305,101 @@ def _manifest_key(name: str) -> str:
     return unicodedata.normalize("NFC", name.strip().replace("\\", "/")).casefold()
 
 
-def parse_record(record: Mapping[object, object], where: str) -> Layer:
+@dataclass(frozen=True)
+class _Where:
+    """Where a sidecar record was written: its file, and the line of each key (a YAML
+    sidecar) or of the whole record (a row of _metadata.csv)."""
+
+    file: str
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+    line: int = 0
+
+    def problem(self, key: object, message: str, hint: str = "") -> MetadataProblem:
+        return MetadataProblem(self.file, self.key_lines.get(str(key), self.line), message, hint)
+
+
+def parse_record(record: Mapping[object, object], where: _Where) -> Layer:
     """Validate one sidecar record (YAML/JSON mapping or CSV row) into a SIDECAR layer."""
     values: dict[str, object] = {}
-    notes: list[str] = []
+    notes: list[MetadataProblem] = []
     for raw_key, raw_value in record.items():
         key = canonical_key(raw_key)
         if key is None:
-            notes.append(f"{where}: campo desconocido «{raw_key}», se ignora.")
+            message = f"campo desconocido «{raw_key}»; se ignora"
+            notes.append(where.problem(raw_key, message, _key_hint(raw_key)))
         elif key in FIELDS and not _is_blank(raw_value) and key not in values:
-            value = _parse_value(key, raw_value, where, notes)
+            problem = functools.partial(where.problem, raw_key)  # at the key's line
+            value = _parse_value(key, raw_value, problem, notes)
             if value not in (None, "", ()):
                 values[key] = value
     return Layer(Provenance.SIDECAR, values, tuple(notes))
 
 
-def _parse_value(key: str, value: object, where: str, notes: list[str]) -> object:
+Problem = Callable[..., MetadataProblem]  # (message, hint="") -> a problem at its line
+
+
+def _parse_value(key: str, value: object, problem: Problem, notes: list) -> object:
     if key == "title":
         return " ".join(str(value).split())
     if key in ("agencies", "topics", "places"):
-        return vocab_codes(VOCAB_KINDS[key], value, where, notes)
+        return vocab_codes(VOCAB_KINDS[key], value, notes, problem)
     if key == "doc_type":
-        codes = vocab_codes("doc_type", value, where, notes)
+        codes = vocab_codes("doc_type", value, notes, problem)
         return codes[0] if codes else None
     if key == "visibility":
-        return _parse_visibility(value, where, notes)
+        return _parse_visibility(value, problem, notes)
     parse = _parse_year if key == "year" else _parse_language
     parsed = parse(value)
     if parsed is None:
-        notes.append(f"{where}: valor no válido para {key}: «{value}», se ignora.")
+        message = f"valor no válido para {key}: «{value}»; se ignora"
+        notes.append(problem(message, VALUE_HINTS[key]))
     return parsed
 
 
-def _parse_visibility(value: object, where: str, notes: list[str]) -> str:
+def _parse_visibility(value: object, problem: Problem, notes: list) -> str:
     visibility = VISIBILITY_NAMES.get(vocab.fold(str(value)).strip())
     if visibility is None:
-        notes.append(
-            f"{where}: visibilidad desconocida «{value}» (use {', '.join(VISIBILITIES)}); "
-            f"el documento queda restringido a sus agencias ({RESTRICTED}) hasta corregirla."
+        message = (
+            f"visibilidad desconocida «{value}»; el documento queda restringido a sus agencias "
+            f"({RESTRICTED}) hasta corregirla"
         )
+        notes.append(problem(message, f"use {', '.join(VISIBILITIES)}"))
     return visibility or RESTRICTED
 
 
-def vocab_codes(kind: str, value: object, where: str, notes: list[str]) -> tuple[str, ...]:
-    """Codes for a list or a `;`-separated string of names; unknown names become notes."""
+def vocab_codes(
+    kind: str,
+    value: object,
+    notes: list | None = None,
+    problem: Callable[[str, str], MetadataProblem] | None = None,
+) -> tuple[str, ...]:
+    """Codes for a list or a `;`-separated string of names; unknown names become problems
+    naming the closest valid values."""
     codes: list[str] = []
     for name in _names(kind, value):
         code = vocab.resolve(kind, name)
-        if code is None:
-            notes.append(f"{where}: {VOCAB_UNKNOWN[kind]} «{name}», se descarta.")
-        elif code not in codes:
+        if code is None and notes is not None and problem is not None:
+            message = f"{VOCAB_UNKNOWN[kind]} «{name}»; se descarta"
+            notes.append(problem(message, _vocab_hint(kind, name)))
+        elif code is not None and code not in codes:
             codes.append(code)
     return tuple(codes)
+
+
+def _vocab_hint(kind: str, name: str) -> str:
+    close = vocab.close_names(kind, name, MAX_HINTS)
+    if close:
+        return "¿quiso decir " + " o ".join(f"«{c}»" for c in close) + "?"
+    if kind == "place":
+        return "los lugares válidos están en acervo/vocab/places.csv"
+    return "valores válidos: " + ", ".join(term.code for term in vocab.terms(kind))
+
+
+def _key_hint(raw_key: object) -> str:
+    names = {alias: key for key, aliases in SIDECAR_KEYS.items() for alias in aliases}
+    close = difflib.get_close_matches(vocab.fold(str(raw_key)), list(names), n=1, cutoff=0.6)
+    valid = "campos válidos: " + ", ".join(known_key_names())
+    return f"¿quiso decir «{names[close[0]]}»?; {valid}" if close else valid
 
 
 def _names(kind: str, value: object) -> list[str]:
@@ -375,10 +435,6 @@ def _is_blank(value: object) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return value is None or (isinstance(value, list | tuple) and not value)
-
-
-def _note_only(note: str) -> Layer:
-    return Layer(Provenance.SIDECAR, notes=(note,))
 
 
 def _first_line(err: Exception) -> str:

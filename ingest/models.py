@@ -109,6 +109,21 @@ class ExtractOptions:
 
 
 @dataclass(frozen=True)
+class MetadataProblem:
+    """A sidecar or `_metadata.csv` entry that could not be used as written: the administrator
+    must fix it (the value was ignored, or the whole file when it could not be read)."""
+
+    file: str  # the sidecar or the folder's _metadata.csv
+    line: int  # 1-based line of the key or row; 0 when unknown
+    message: str  # what is wrong, in Spanish
+    hint: str = ""  # the closest valid value, or the valid values
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+@dataclass(frozen=True)
 class Metadata:
     """Resolved metadata of a document; `provenance` maps each field name to its source."""
 
@@ -124,7 +139,7 @@ class Metadata:
     visibility: str = ""
     # For the administrator: sidecar values dropped because they are not in the vocabulary,
     # sidecars that could not be read. Never shown as metadata.
-    notes: tuple[str, ...] = ()
+    notes: tuple[MetadataProblem, ...] = ()
 
 
 # Who may see a document (search/access.py applies it): everyone, logged-in users, members of

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from whoosh.query import And, Query, Require, Term
 
+from acervo.ingest.models import MetadataProblem
 from acervo.search import schema, snippets
 from acervo.search.errors import SearchError
 from acervo.search.models import DocumentInfo, PageText, Passage, SearchHit
@@ -36,6 +37,9 @@ def document_info(searcher: Searcher, doc_id: str) -> DocumentInfo | None:
         size=stored.get("size", 0),
         provenance=dict(stored.get("provenance", {})),
         near_duplicates=_near_duplicate_ids(searcher, stored),
+        metadata_problems=tuple(
+            str(MetadataProblem(**problem)) for problem in stored.get("metadata_problems") or ()
+        ),
     )
 
 

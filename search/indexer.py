@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from whoosh import index
@@ -527,6 +527,7 @@ def doc_record(doc: ExtractedDocument) -> dict:
         "pages": len(doc.pages),
         "size": doc.size,
         "provenance": {name: str(source) for name, source in meta.provenance.items()},
+        "metadata_problems": [asdict(problem) for problem in meta.notes],
         "minhash": list(doc.minhash),
         "number_minhash": list(doc.number_minhash),
     }

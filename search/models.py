@@ -239,6 +239,8 @@ class DocumentInfo:
     provenance: dict[str, str] = field(default_factory=dict)
     # ids of near-duplicate documents (drafts, re-publications), when ingestion recorded them
     near_duplicates: tuple[str, ...] = ()
+    # its sidecar and _metadata.csv entries that could not be used, one line each (curators)
+    metadata_problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

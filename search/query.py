@@ -46,7 +46,6 @@ is wrong and how to write it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -655,38 +654,15 @@ def _vocab_code(field: _Field, value: str, where: str) -> str:
     code = vocab.resolve(field.vocab_kind, value)
     if code is not None:
         return code
-    hint = _close_names(field.vocab_kind, value)
+    hint = vocab.close_names(field.vocab_kind, value, MAX_SUGGESTIONS)
     maybe = f" ¿Quiso decir {', '.join(hint)}?" if hint else ""
-    codes = ", ".join(_vocab_terms(field.vocab_kind)[0])
+    codes = ", ".join(term.code for term in vocab.terms(field.vocab_kind))
     # in a query, a name of several words needs quotes; a filter's value is whole already
     quotes = f" Un nombre de varias palabras va entre comillas: {field.name}:{field.example}."
     raise UnknownField(
         f"{field.label} «{value}» en {where}.{maybe} Valores válidos: {codes}."
         + (quotes if where.startswith("«") else "")
     )
-
-
-@cache
-def _vocab_terms(kind: str) -> tuple[tuple[str, ...], dict[str, str]]:
-    """(codes, folded name -> name as written) of one vocabulary."""
-    terms = vocab.terms(kind)
-    names: dict[str, str] = {}
-    for term in terms:
-        for name in (term.code, *term.aliases, term.label_es, term.label_en):
-            names.setdefault(vocab.fold(name), name)
-    return tuple(t.code for t in terms), names
-
-
-def _close_names(kind: str, value: str) -> list[str]:
-    """Names starting with `value` (`onu` -> ONU Mujeres) or close to it (typos)."""
-    _, names = _vocab_terms(kind)
-    folded = vocab.fold(value)
-    close = difflib.get_close_matches(folded, list(names), n=MAX_SUGGESTIONS, cutoff=0.6)
-    starting = [n for n in names if folded and n.startswith(folded + " ")]
-    picked: dict[str | None, str] = {}
-    for name in starting + close:  # one name per code: "onu" -> ONU Mujeres, not ONUDD
-        picked.setdefault(vocab.resolve(kind, name), names[name])
-    return list(picked.values())[:MAX_SUGGESTIONS]
 
 
 # ---- Whoosh queries -----------------------------------------------------------------------

@@ -70,6 +70,9 @@ def build_schema() -> Schema:
         pages=STORED,
         size=STORED,
         provenance=STORED,
+        # sidecar and _metadata.csv entries that could not be used (ingest MetadataProblem as
+        # dicts), shown to curators on the document page
+        metadata_problems=STORED,
         # Near duplicates (ingest/neardup.py): ids of earlier-indexed versions of this document,
         # indexed so the searcher also finds the later versions that name a document.
         near_duplicates=KEYWORD(commas=True, lowercase=False, stored=True),

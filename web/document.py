@@ -11,6 +11,7 @@ from babel.numbers import format_decimal
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from acervo.search import document, export
 from acervo.search.errors import SearchError
@@ -89,6 +90,8 @@ def document_page(doc_id: str) -> tuple[str, int]:
         size=format_size(info.size),
         near_duplicates=similar,
         more_like=more_like,
+        # sidecar errors to fix: curators see them (they fix metadata); others need not
+        metadata_problems=info.metadata_problems if current_user.at_least("curador") else (),
         original_url=lambda page=None: original_url(info, page),
     ), 400 if error else 200
 

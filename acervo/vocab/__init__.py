@@ -8,6 +8,7 @@ inference from text) and by search (field values such as `agencia:UNHCR`, facet 
 from __future__ import annotations
 
 import csv
+import difflib
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -161,3 +162,26 @@ def label(kind: str, code: str, lang: str = "es") -> str:
             # agencies are known by their acronym (first alias), not their long name
             return term.aliases[0] if kind == "agency" and term.aliases else term.label(lang)
     return code
+
+
+@cache
+def _names_as_written(kind: str) -> dict[str, str]:
+    """Folded name -> the name as written, for every code, alias and label of a vocabulary."""
+    names: dict[str, str] = {}
+    for term in terms(kind):
+        for name in (term.code, *term.aliases, term.label_es, term.label_en):
+            names.setdefault(fold(name), name)
+    return names
+
+
+def close_names(kind: str, value: str, limit: int = 4) -> list[str]:
+    """Names of the vocabulary starting with `value` (`onu` -> ONU Mujeres) or close to it
+    (`UNICEFF` -> UNICEF), one per code, for "did you mean" messages."""
+    names = _names_as_written(kind)
+    folded = fold(value)
+    close = difflib.get_close_matches(folded, list(names), n=limit, cutoff=0.6)
+    starting = [n for n in names if folded and n.startswith(folded + " ")]
+    picked: dict[str | None, str] = {}
+    for name in starting + close:  # one name per code: "onu" -> ONU Mujeres, not ONUDD
+        picked.setdefault(resolve(kind, name), names[name])
+    return list(picked.values())[:limit]

@@ -233,7 +233,7 @@ def test_unknown_vocabulary_values_are_dropped_with_a_note(tmp_path: Path) -> No
     meta = resolve_path(path, tmp_path)
     assert (meta.agencies, meta.topics, meta.year) == (("OIM",), (), None)
     assert meta.provenance["topics"] == NO
-    notes = " ".join(meta.notes)
+    notes = " ".join(map(str, meta.notes))
     for word in ("Agencia Fantasma", "Astrología", "color", "pronto"):
         assert word in notes
 
@@ -243,7 +243,7 @@ def test_broken_sidecar_is_a_note_and_weaker_sources_still_count(tmp_path: Path)
     (path.parent / "informe.pdf.meta.yaml").write_text("agencies: [OIM\n  year: :", "utf-8")
     meta = resolve_path(path, tmp_path)
     assert (meta.agencies, meta.provenance["agencies"]) == (("UNICEF",), FO)
-    assert len(meta.notes) == 1 and "informe.pdf.meta.yaml" in meta.notes[0]
+    assert len(meta.notes) == 1 and "informe.pdf.meta.yaml" in str(meta.notes[0])
 
 
 def test_sidecar_beside_another_copy_counts(tmp_path: Path) -> None:
@@ -274,7 +274,7 @@ def test_folder_manifest_row(tmp_path: Path) -> None:
         "guia",
     )
     assert {meta.provenance[f] for f in ("title", "agencies", "year", "doc_type")} == {SC}
-    assert any("Nadie" in note for note in meta.notes)
+    assert any("Nadie" in str(note) for note in meta.notes)
 
 
 def test_empty_manifest_cells_leave_the_field_to_weaker_sources(tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ def test_unreadable_manifest_is_a_note(tmp_path: Path) -> None:
     (path.parent / "_metadata.csv").write_text("file,title\ninforme.pdf," + "x" * 200_000)
     meta = resolve_path(path, tmp_path)
     assert (meta.agencies, meta.title) == (("PMA",), "Informe")
-    assert len(meta.notes) == 1 and "field limit" in meta.notes[0]
+    assert len(meta.notes) == 1 and "field limit" in str(meta.notes[0])
 
 
 def test_file_sidecar_beats_folder_manifest(tmp_path: Path) -> None:

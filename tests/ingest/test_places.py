@@ -105,7 +105,7 @@ def test_sidecar_places_win_over_the_text(tmp_path: Path) -> None:
         ("nueva-loja", "carchi"),
         Provenance.SIDECAR,
     )
-    assert any("lugar desconocido «Narnia»" in note for note in meta.notes)
+    assert any("lugar desconocido «Narnia»" in str(note) for note in meta.notes)
 
 
 def test_places_are_inferred_from_the_text(tmp_path: Path) -> None:
