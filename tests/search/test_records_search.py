@@ -50,7 +50,7 @@ def test_records_search_finds_the_record_with_its_code_and_page(searcher: Search
         "LN1_PR: Los casos de NNA no acompañados se pierden al pasar de una provincia a otra."
     )
     assert relative(hit.path) == GTRM and hit.year == 2022 and hit.agencies == ("GTRM",)
-    assert hit.record.page == 1 and hit.passages[0].page == 1
+    assert hit.record.page == 3 and hit.passages[0].page == 3  # the DOCX's page 3
     assert ">trata</mark> de personas" in hit.passages[0].html
     assert (hit.record.area, hit.record.lesson_type) == ("proteccion", "negativa")
     assert (hit.record.sdg, hit.record.gcm) == (("16",), ("7", "10"))
@@ -111,7 +111,7 @@ def test_documents_count_under_their_records_facets(searcher: Searcher) -> None:
 def test_record_hits_json_carries_the_record(searcher: Searcher) -> None:
     data = records(searcher, "codigo:LN1_ED").to_json()
     [hit] = data["hits"]
-    assert hit["record"]["code"] == "LN1_ED" and hit["record"]["page"] == 1
+    assert hit["record"]["code"] == "LN1_ED" and hit["record"]["page"] == 2
     assert hit["record"]["sdg"] == ["4", "10"] and hit["record"]["gcm"] == ["1", "15"]
     assert hit["record"]["finding"].startswith("en Tulcán, Lago Agrio y Huaquillas")
     document_hit = searcher.search(SearchRequest(query="duplicidades")).to_json()["hits"][0]
@@ -139,7 +139,7 @@ def test_cli_result_type(store: IndexStore, capsys: pytest.CaptureFixture[str]) 
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.startswith("1 registro de lección para «trata»")
-    assert "LN1_PR · proteccion · negativa · pág. 1" in out
+    assert "LN1_PR · proteccion · negativa · pág. 3" in out
 
 
 def test_records_survive_a_reingest(store: IndexStore) -> None:
