@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from contextlib import closing
@@ -22,6 +23,7 @@ from acervo.search.models import DEFAULT_PER_PAGE, SearchRequest
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_NO_INDEX = 0, 1, 2, 3
 EXIT_INDEX_ERROR = 4  # the index could not be updated (disk, lock, removal guard): unchanged
+EXIT_INTERRUPTED = 130  # Ctrl+C, kill (SIGTERM) or a closed terminal stopped an ingest
 
 # CLI filter flag -> facet name in SearchRequest.filters
 _FILTER_FLAGS = {
@@ -217,6 +219,11 @@ def _add_status(sub: argparse._SubParsersAction) -> None:
         "y la última ingesta con sus fallos.",
     )
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
+    p.add_argument(
+        "--clean",
+        action="store_true",
+        help="borrar ya lo que dejaron ingestas interrumpidas (si no hay una en curso)",
+    )
     p.set_defaults(handler=_cmd_status)
 
 
@@ -374,13 +381,30 @@ def _cmd_ingest(args: argparse.Namespace, config: Config) -> int:
         prune_threshold=DEFAULT_PRUNE_THRESHOLD if threshold is None else threshold,
         retry_failed=args.retry_failed,
     )
-    summary = build_index(
-        roots, _store(config), config, progress=progress, options=options, meter=meter
-    )
+    # `kill` (SIGTERM) or a closed terminal (SIGHUP) stop the run like Ctrl+C: the new
+    # generation is deleted and the report says "interrupted" (kill -9 cannot be caught: the
+    # next run, or `acervo status --clean`, deletes what it left).
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _interrupt)
+    try:
+        summary = build_index(
+            roots, _store(config), config, progress=progress, options=options, meter=meter
+        )
+    except KeyboardInterrupt:
+        _show(
+            "\nIngesta interrumpida: el índice sigue siendo el último completo y lo que esta "
+            "ingesta dejó a medias se borró (el informe la marca como interrumpida).",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     if meter is not None:
         meter.finish()
     _print_summary(summary)
     return EXIT_FAILURES if summary.failed else EXIT_OK
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _show(*values: object, **options) -> None:  # noqa: ANN003 - print's keywords
@@ -676,6 +700,7 @@ def _cmd_status(args: argparse.Namespace, config: Config) -> int:
     from acervo.search.models import SearchRequest as Request
 
     store = _store(config)
+    _show_leftovers(store, args.clean)
     stats = store.stats()
     with store.open_searcher() as searcher:
         facets = {g.name: g.values for g in searcher.search(Request(query="")).facets}
@@ -698,6 +723,36 @@ def _cmd_status(args: argparse.Namespace, config: Config) -> int:
     for actor, count in failures.items():
         _show(f"  {report.ACTOR_LABELS.get(actor, actor)}: {count}  (detalle: acervo report)")
     return EXIT_OK
+
+
+def _show_leftovers(store, clean: bool) -> None:  # noqa: ANN001 - an IndexStore
+    """What killed ingests left in the index folder, and the space it takes (deleted with
+    `clean` when no ingest is running)."""
+    from acervo.search.lock import running_ingest
+
+    leftovers = store.leftovers()
+    running = running_ingest(store.root)
+    if running is not None:
+        size = _megabytes(sum(item.bytes for item in leftovers))
+        _show(f"Ingesta en curso ({running.describe()}): su generación nueva ocupa {size}.")
+        return
+    if leftovers and clean:
+        store.delete_leftovers()
+        _show(f"Borrados los restos de ingestas interrumpidas: {_megabytes_of(leftovers)}.")
+    elif leftovers:
+        names = ", ".join(item.name for item in leftovers)
+        _show(
+            f"Restos de ingestas interrumpidas: {names}, {_megabytes_of(leftovers)}. Se borran "
+            "al empezar la próxima ingesta, o ahora con `acervo status --clean`."
+        )
+
+
+def _megabytes_of(leftovers) -> str:  # noqa: ANN001 - a list of Leftover
+    return _megabytes(sum(item.bytes for item in leftovers))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
 # ---- users and the audit log (acervo/accounts.py, acervo/audit.py) -------------------------

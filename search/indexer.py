@@ -104,6 +104,14 @@ class UpdateStats:
     pages: int  # page records in the new generation
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """A generation no run switched to: a killed or failed ingest left it (or one is writing it)."""
+
+    name: str  # gen-NNNNNN
+    bytes: int  # space deleting it frees: files shared with the live generation not counted
+
+
 class IndexStore:
     """Generations of the index under `root` (`gen-000001/`, ...) and the CURRENT pointer."""
 
@@ -299,6 +307,21 @@ class IndexStore:
             _test_pause("after-swap")
             self._delete_old_generations(keep={new_dir.name, live})
 
+    def leftovers(self) -> list[Leftover]:
+        """Generations newer than the live one, with the space each one alone takes."""
+        live = self.live_generation()
+        live_number = _generation_number(live) if live else 0
+        shared = _inodes(self.root / live) if live else set()
+        return [
+            Leftover(path.name, _unshared_bytes(path, shared))
+            for path in sorted(self.root.iterdir()) if _generation_number(path.name) > live_number
+        ]  # fmt: skip
+
+    def delete_leftovers(self) -> None:
+        """Delete what killed runs left, under the ingest lock (IndexLocked while one runs)."""
+        with self.lock:
+            self._delete_partial_generations(self.live_generation())
+
     def _last_generation_number(self) -> int:
         return max((_generation_number(p.name) for p in self.root.iterdir()), default=0)
 
@@ -383,6 +406,28 @@ def _failure_message(exc: Exception, root: Path, live: str | None) -> str:
         return disk_error_message(exc, root, live)
     kept = f"la generación activa {live} sigue intacta" if live else "no había índice"
     return f"La actualización del índice falló ({type(exc).__name__}: {exc}); {kept}."
+
+
+def _inodes(directory: Path) -> set[tuple[int, int]]:
+    found = set()
+    for folder, _dirs, files in os.walk(directory):
+        for name in files:
+            with contextlib.suppress(OSError):
+                info = os.lstat(os.path.join(folder, name))
+                found.add((info.st_dev, info.st_ino))
+    return found
+
+
+def _unshared_bytes(directory: Path, shared: set[tuple[int, int]]) -> int:
+    """Bytes of the files under `directory` that are not hard links into `shared`."""
+    total = 0
+    for folder, _dirs, files in os.walk(directory):
+        for name in files:
+            with contextlib.suppress(OSError):
+                info = os.lstat(os.path.join(folder, name))
+                if (info.st_dev, info.st_ino) not in shared:
+                    total += info.st_size
+    return total
 
 
 def _test_pause(point: str) -> None:

@@ -143,6 +143,22 @@ def _flock_soon(handle: IO[str]) -> bool:
             time.sleep(0.1)
 
 
+def running_ingest(root: Path) -> Holder | None:
+    """Who holds the index's lock while an ingest runs (a held flock), else None."""
+    path = Path(root) / LOCK_FILE
+    try:
+        handle = open(path, encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:
+        return None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return read_holder(path) or Holder(0, "?", "", "?")
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return None
+
+
 def read_holder(path: Path) -> Holder | None:
     """Who the lock file names, or None when it is empty or unreadable."""
     try:
