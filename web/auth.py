@@ -52,7 +52,7 @@ from wtforms.validators import DataRequired
 from acervo import accounts, audit, db, moderation
 from acervo.search.access import VISIBILITIES, Access
 from acervo.search.searcher import Searcher
-from acervo.web import index
+from acervo.web import index, params
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -180,10 +180,8 @@ def logout() -> Response:
 
 
 def _safe_next(target: str | None) -> str:
-    """A local path only (no open redirect), else the search page."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return url_for("acervo.search_page")
-    return target
+    """A local path only (no open redirect, parsed: web/params.py), else the search page."""
+    return params.local_target(target or "") or url_for("acervo.search_page")
 
 
 def _address() -> str:

@@ -104,7 +104,17 @@ def test_the_session_cookie_is_httponly_lax_and_secure_over_https(auth_app: Flas
         assert "Secure" in session
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil",
+        "/\t/evil.example",  # browsers drop the tab: //evil.example (issue 11)
+        "/\r\n/evil.example",  # was a 500
+        "http:/evil.example",
+    ],
+)
 def test_next_never_leaves_the_site(web: FlaskClient, target: str) -> None:
     assert login(web, "lola", next_url=target).headers["Location"] == "/"
 
