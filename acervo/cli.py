@@ -108,6 +108,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_status(sub)
     _add_users(sub)
     _add_audit(sub)
+    _add_digest(sub)
     return parser
 
 
@@ -639,24 +640,61 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     config = config.with_overrides(host=args.host, port=args.port, threads=args.threads)
     store = _store(config)
     store.open_searcher().close()  # fail now, with the "run acervo ingest" message
-    app = create_app(
-        {
-            "INDEX_DIR": config.index_dir,
-            "LANGUAGE": config.language,
-            "CORPUS_DIRS": config.corpus_dirs,  # pages and exports show paths relative to these
-            "BASE_URL": config.base_url,  # document links in exports (behind a proxy)
-            "SESSION_COOKIE_SECURE": config.secure_cookies,
-            "DATABASE": config.database_path(),
-            "DEFAULT_VISIBILITY": config.default_visibility,
-            "REQUIRE_LOGIN": config.require_login,
-        }
-        | ({"SECRET_KEY": config.secret_key} if config.secret_key else {})
-    )
+    app = create_app(_web_settings(config))
     _show(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
     waitress.serve(
         app, host=config.host, port=config.port, threads=config.threads, **_proxy(config)
     )
     return EXIT_OK
+
+
+def _web_settings(config: Config) -> dict[str, object]:
+    """The web app's settings from the configuration (`serve` and `digest`)."""
+    return {
+        "INDEX_DIR": config.index_dir,
+        "LANGUAGE": config.language,
+        "CORPUS_DIRS": config.corpus_dirs,  # pages and exports show paths relative to these
+        "BASE_URL": config.base_url,  # document links in exports and digests (behind a proxy)
+        "SESSION_COOKIE_SECURE": config.secure_cookies,
+        "DATABASE": config.database_path(),
+        "DEFAULT_VISIBILITY": config.default_visibility,
+        "REQUIRE_LOGIN": config.require_login,
+        "SMTP_FROM": config.smtp_from,
+    } | ({"SECRET_KEY": config.secret_key} if config.secret_key else {})
+
+
+def _add_digest(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "digest",
+        help="enviar por correo los resúmenes de las búsquedas guardadas (para cron)",
+        description="Envía a cada usuario las novedades de sus búsquedas guardadas con "
+        "resumen diario o semanal (solo si hay algo nuevo), por el servidor SMTP de la "
+        "configuración. Los mensajes que el servidor no acepta se reintentan en la próxima "
+        "ejecución. Sale con 1 si queda alguno sin enviar.",
+    )
+    p.set_defaults(handler=_cmd_digest)
+
+
+def _cmd_digest(args: argparse.Namespace, config: Config) -> int:
+    from acervo.web import create_app
+    from acervo.web.digest import SmtpSettings, run_digests
+
+    if not config.smtp_host:
+        _show("No hay servidor de correo: ponga smtp_host en acervo.toml (o ACERVO_SMTP_HOST).",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    _store(config).open_searcher().close()  # fail now, with the "run acervo ingest" message
+    app = create_app(_web_settings(config) | {"BASE_URL": config.public_url()})
+    smtp = SmtpSettings(config.smtp_host, config.smtp_port, config.smtp_from, config.smtp_user,
+                        config.smtp_password, config.smtp_starttls)  # fmt: skip
+    report = run_digests(app, smtp)
+    _show(
+        f"Resúmenes: {report.due} búsquedas guardadas revisadas, {report.queued} con novedades; "
+        f"{report.sent} enviados, {report.pending} pendientes."
+    )
+    for error in report.errors:
+        _show(error, file=sys.stderr)
+    return EXIT_OK if not report.pending and not report.errors else EXIT_FAILURES
 
 
 def _proxy(config: Config) -> dict[str, object]:

@@ -64,6 +64,13 @@ class Config:
     require_login: bool = False  # anonymous visitors see only the login page
     max_pdf_pages: int = MAX_PDF_PAGES  # a PDF declaring more pages is refused unread
     max_pdf_objects: int = MAX_PDF_OBJECTS  # a PDF holding more objects is refused unread
+    # E-mail digests of saved searches (`acervo digest`, web/digest.py)
+    smtp_host: str = ""  # empty: no digests are sent (the command says so)
+    smtp_port: int = 25
+    smtp_user: str = ""  # empty: no login
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = False
+    smtp_from: str = "acervo@localhost"  # the digests' From address
 
     def database_path(self) -> Path:
         return self.database or default_path(self.index_dir)
@@ -96,6 +103,12 @@ _ENV = {
     "ACERVO_REQUIRE_LOGIN": "require_login",
     "ACERVO_MAX_PDF_PAGES": "max_pdf_pages",
     "ACERVO_MAX_PDF_OBJECTS": "max_pdf_objects",
+    "ACERVO_SMTP_HOST": "smtp_host",
+    "ACERVO_SMTP_PORT": "smtp_port",
+    "ACERVO_SMTP_USER": "smtp_user",
+    "ACERVO_SMTP_PASSWORD": "smtp_password",
+    "ACERVO_SMTP_STARTTLS": "smtp_starttls",
+    "ACERVO_SMTP_FROM": "smtp_from",
 }
 
 
@@ -107,13 +120,13 @@ def _coerce(name: str, raw: object) -> object:
         if name == "corpus_dirs":
             items = raw if isinstance(raw, list) else str(raw).split(os.pathsep)
             return tuple(Path(str(p)) for p in items if str(p))
-        if name in ("port", "workers", "extract_memory_mb", "threads"):
+        if name in ("port", "workers", "extract_memory_mb", "threads", "smtp_port"):
             return int(raw)
         if name in ("max_pdf_pages", "max_pdf_objects"):
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)
-        if name in ("ocr", "secure_cookies", "require_login"):
+        if name in ("ocr", "secure_cookies", "require_login", "smtp_starttls"):
             return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "si")
         if name == "default_visibility" and str(raw) not in VISIBILITIES:
             raise ConfigError(

@@ -79,6 +79,37 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX audit_at ON audit (at);
         """,
     ),
+    Migration(
+        "saved searches, private feeds and e-mail digests (acervo/saved.py)",
+        """
+        ALTER TABLE users ADD COLUMN email TEXT;  -- where the digests go; NULL: no digests
+        ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'es';  -- of the digests
+        CREATE TABLE saved_searches (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            query_string TEXT NOT NULL,  -- the search's URL parameters (web/params.py)
+            created_at TEXT NOT NULL,
+            seen_at REAL NOT NULL,  -- UNIX time the user last opened it
+            feed_token_hash TEXT UNIQUE,  -- SHA-256 of the private feed's secret; NULL: none
+            digest TEXT NOT NULL DEFAULT 'none' CHECK (digest IN ('none', 'daily', 'weekly')),
+            digest_until REAL NOT NULL,  -- documents updated after it go in the next digest
+            digest_checked_at REAL NOT NULL DEFAULT 0,  -- when the last digest was decided
+            unsubscribe_token TEXT NOT NULL UNIQUE,
+            UNIQUE (user_id, name)
+        );
+        -- Digests decided but not yet taken by the SMTP server (web/digest.py).
+        CREATE TABLE digest_outbox (
+            id INTEGER PRIMARY KEY,
+            saved_id INTEGER NOT NULL REFERENCES saved_searches (id) ON DELETE CASCADE,
+            recipient TEXT NOT NULL,
+            message BLOB NOT NULL,  -- the complete e-mail, as it is sent
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT ''
+        );
+        """,
+    ),
 ]
 
 

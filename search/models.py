@@ -46,6 +46,8 @@ class SearchRequest:
     result_type: str = "documents"  # one of RESULT_TYPES; web `resultado=documentos|registros`
     # "Novedades": only documents added or updated in the index in the last N days (`nuevos=30`)
     added_within: int | None = None
+    # only documents added or updated after this UNIX time (saved searches, digests; not in URLs)
+    updated_after: float | None = None
 
 
 @dataclass(frozen=True)

@@ -238,9 +238,12 @@ class Searcher:
         def in_years(year: int | None) -> bool:
             return _in_range(year, req.year_from, req.year_to)
 
+        cutoffs = [req.updated_after] if req.updated_after is not None else []
         if req.added_within is not None:
-            cutoff = time.time() - req.added_within * 86400
-            candidates = [r for r in candidates if self._updated(r.doc_id) >= cutoff]
+            cutoffs.append(time.time() - req.added_within * 86400)
+        if cutoffs:
+            cutoff = max(cutoffs)
+            candidates = [r for r in candidates if self._updated(r.doc_id) > cutoff]
         selection = facets.select(candidates, req.filters, in_years)
         rows = _sorted(selection.matching, scores, req.sort, self._updated)
         passage_query = None if parsed.match_all else parsed.passage_query

@@ -18,6 +18,7 @@ from acervo.web import (
     feeds,
     i18n,
     index,
+    saved,
     views,
 )
 
@@ -58,7 +59,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     basket.init_app(app)  # session secret key and basket helpers for templates
     auth.init_app(app)  # users, sessions, API tokens, CSRF, the login rate limit
-    blueprints = (document, exports, basket, evidence, compendium, feeds, admin)
+    blueprints = (document, exports, basket, evidence, compendium, feeds, saved, admin)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     app.after_request(_add_security_headers)

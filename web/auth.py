@@ -50,7 +50,7 @@ from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from acervo import accounts, audit, db, moderation
-from acervo.search.access import VISIBILITIES, Access
+from acervo.search.access import ANONYMOUS, VISIBILITIES, Access, Viewer
 from acervo.search.searcher import Searcher
 from acervo.web import index, params
 
@@ -108,16 +108,27 @@ def _close_db(_exc: BaseException | None) -> None:
 
 def current_access() -> Access:
     """The current user (or anonymous visitor), the documents' statuses, the default."""
+    return access_for(current_user.viewer())
+
+
+def anonymous_access() -> Access:
+    """What anyone may see (shared feed URLs, whoever asks)."""
+    return access_for(ANONYMOUS)
+
+
+def access_for(viewer: Viewer) -> Access:
+    """What `viewer` may see now (also outside their own requests: private feeds, digests)."""
     return Access(
-        viewer=current_user.viewer(),
+        viewer=viewer,
         statuses=moderation.statuses(get_db()),
         default_visibility=current_app.config["DEFAULT_VISIBILITY"],
     )
 
 
-def open_searcher() -> Searcher:
-    """A searcher over the live index that sees only what the current user may see."""
-    return index.store().open_searcher(current_access())
+def open_searcher(access: Access | None = None) -> Searcher:
+    """A searcher over the live index that sees only what the current user may see (or what
+    `access` allows: a shared feed, a private feed or a digest sees as its owner would)."""
+    return index.store().open_searcher(access or current_access())
 
 
 def require(action: str) -> Callable[[F], F]:

@@ -19,6 +19,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from acervo import vocab
+from acervo.search.access import Access
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter
 from acervo.search.models import SearchHit, SearchRequest
@@ -46,16 +47,17 @@ def feed_url(req: SearchRequest, **extra: str) -> str:
 @bp.get("/feed.atom")
 def search_feed() -> Response:
     req = feed_request(params.parse_request(request.args))
-    return atom_response(req, visible=None)
+    # A feed URL is shared and read by feed readers without a session: public documents only,
+    # whoever asks (a saved search's private feed applies its owner's access: web/saved.py).
+    return atom_response(req, auth.anonymous_access())
 
 
-def atom_response(req: SearchRequest, visible: frozenset[str] | None, title: str = "") -> Response:
-    """The feed of `req`; `visible` narrows it to those documents (None: every document)."""
-    with auth.open_searcher() as searcher:
+def atom_response(req: SearchRequest, access: Access, title: str = "") -> Response:
+    """The feed of `req` as `access` sees it."""
+    with auth.open_searcher(access) as searcher:
         result = searcher.search(req)
         history = searcher.history
-    hits = [h for h in result.hits if visible is None or h.id in visible]
-    xml = atom_xml(req, hits, history, title or _title(req))
+    xml = atom_xml(req, result.hits, history, title or _title(req))
     return Response(xml, content_type=ATOM_MIMETYPE)
 
 

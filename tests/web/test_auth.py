@@ -291,6 +291,6 @@ def test_every_web_view_opens_its_searcher_with_the_users_access() -> None:
         for path in web.glob("*.py")
         if path.name != "auth.py"
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if ".open_searcher(" in line and "auth.open_searcher()" not in line
+        if ".open_searcher(" in line and "auth.open_searcher(" not in line
     ]
     assert direct == []
