@@ -558,7 +558,11 @@ def _print_interpretation(result, out: TextIO) -> None:
         )
     for expansion in result.expansions:
         also = ", ".join(expansion.alternatives)
-        _show(f"Buscando también: {also} (para «{expansion.term}»; --no-expand lo evita)", file=out)
+        where = {"es": " en español", "en": " en inglés"}.get(expansion.language, "")
+        _show(
+            f"Buscando también{where}: {also} (para «{expansion.term}»; --no-expand lo evita)",
+            file=out,
+        )
     if result.suggestion:
         _show(f"¿Quiso decir «{result.suggestion}»?", file=out)
     if result.relaxed:

@@ -130,6 +130,9 @@ class Expansion:
 
     term: str  # as the analyst typed it
     alternatives: tuple[str, ...]  # the other forms also searched (the UI: "buscando también")
+    # "" for thesaurus forms; "es" or "en" for dictionary translations into that language
+    # (search/translate.py; the UI: "buscando también en español")
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,9 @@ class SearchResult:
                 for g in self.facets
             },
             "expansions": [
-                {"term": e.term, "alternatives": list(e.alternatives)} for e in self.expansions
+                {"term": e.term, "alternatives": list(e.alternatives)}
+                | ({"translated_to": e.language} if e.language else {})
+                for e in self.expansions
             ],
             "suggestion": self.suggestion,
             "corrected_from": self.corrected_from,

@@ -56,7 +56,7 @@ from whoosh.analysis import Analyzer
 from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from acervo import vocab
-from acervo.search import schema
+from acervo.search import schema, translate
 from acervo.search.analysis import TOKEN_PATTERN, prefix_form
 from acervo.search.coordination import MIN_WORDS, MostWords
 from acervo.search.errors import QuerySyntaxError, UnknownField
@@ -82,6 +82,9 @@ MAX_SUGGESTIONS = 4  # close vocabulary values offered for an unknown one
 # Thesaurus alternatives (UNHCR for ACNUR, refugees for refugiados) score below what was typed,
 # so exact-language matches come first unless the alternatives match much better.
 ALTERNATIVE_BOOST = 0.5
+# Dictionary translations of a typed word (search/translate.py) score below the typed word too.
+TRANSLATION_BOOST = 0.5
+LANGUAGE_NAMES = ("es", "en")
 MIN_WILDCARD_LETTERS = 2  # letters (not * or ?) in a wildcard pattern
 _FUZZY = re.compile(r"(.+)~(\d?)")
 
@@ -339,8 +342,14 @@ _STOPS = frozenset({"or", "and", ")", None})  # token kinds an operand cannot st
 class _Parser:
     """Recursive descent: and := or+ ; or := unary (OR unary)* ; unary := (NOT|-) unary | atom."""
 
-    def __init__(self, text: str, thesaurus: Thesaurus | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        thesaurus: Thesaurus | None = None,
+        translated: dict[str, tuple[tuple[str, str], ...]] | None = None,
+    ) -> None:
         self.text = text
+        self.translated = translated or {}  # typed word -> (language, translation) pairs
         self.tokens = _lex(text)
         self.pos = 0
         self.fields_used: set[str] = set()
@@ -450,11 +459,28 @@ class _Parser:
             for form in others
             if (in_language := _in_language(fields, form.language))
         )
-        if not alternatives:
-            return original
-        shown = tuple(dict.fromkeys(form.text for form in others))
-        self.expansions.append(Expansion(term=typed, alternatives=shown))
-        return _Concept(original, alternatives)
+        if others:
+            shown = tuple(dict.fromkeys(form.text for form in others))
+            self.expansions.append(Expansion(term=typed, alternatives=shown))
+        alternatives += self._translations(original, typed, fields)
+        return _Concept(original, alternatives) if alternatives else original
+
+    def _translations(
+        self, original: _Node, typed: str, fields: tuple[str, ...]
+    ) -> tuple[_Text, ...]:
+        """A typed word's dictionary translations (search/translate.py), each on the fields of
+        its language, weighted below the typed word: structured query translation."""
+        pairs = self.translated.get(typed, ()) if isinstance(original, _Text) else ()
+        if not pairs or original.mode != "word" or _text_query(original, fields, False) is None:
+            return ()  # phrases are not translated word by word; stop words not at all
+        found = []
+        for language in LANGUAGE_NAMES:
+            words = tuple(w for lang, w in pairs if lang == language)
+            in_language = _in_language(fields, language)
+            if words and in_language:
+                found += [_Text("word", w, in_language, boost=TRANSLATION_BOOST) for w in words]
+                self.expansions.append(Expansion(term=typed, alternatives=words, language=language))
+        return tuple(found)
 
     def _group(self, opening: _Tok, field: _Field | None) -> _Node:
         if self._peek() == ")":
@@ -727,6 +753,11 @@ def _prefix_query(text: str, field: str, boost: float) -> Query:
     return Or([Prefix(field, prefix, boost=boost), *terms])
 
 
+def _body_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    languages = {_language(f) for f in fields}
+    return tuple(f for f in BODY_FIELDS if _language(f) in languages) or BODY_FIELDS
+
+
 def _doc_query(node: _Node) -> Query | None:
     if isinstance(node, _Text):
         return _text_query(node, node.fields, boost_titles=True, boost=node.boost)
@@ -812,9 +843,10 @@ def _ignored_words(node: _Node) -> Iterator[str]:
 
 
 def _passage_query(node: _Node) -> Query | None:
-    # Passages are page bodies: title-only words (`titulo:x`) are looked for in the body too.
+    # Passages are page bodies: title-only words (`titulo:x`) are looked for in the body too,
+    # and an alternative in one language (a translation, `refugees`) only in that language's.
     parts = [
-        _text_query(text, BODY_FIELDS, boost_titles=False)
+        _text_query(text, _body_fields(text.fields), boost_titles=False)
         for text in _texts(node, negated_too=False, alternatives=True)
     ]
     kept = list(dict.fromkeys(q for q in parts if q is not None))
@@ -834,7 +866,7 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
     every_doc = Term("kind", schema.DOC)
     if text.strip() in MATCH_ALL_TEXTS:
         return ParsedQuery(doc_query=every_doc, passage_query=None, match_all=True)
-    parser = _Parser(text, default_thesaurus() if expand else None)
+    parser = _Parser(text, default_thesaurus(), _translated(text)) if expand else _Parser(text)
     tree = parser.parse()
     ignored = tuple(_ignored_words(tree))
     query, relaxed_words = _top_query(tree, relax=relax and not parser.explicit_and)
@@ -853,6 +885,17 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
         expansions=tuple(dict.fromkeys(parser.expansions)),
         relaxed_words=relaxed_words,
     )
+
+
+def _translated(text: str) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Typed word -> (language, translation) pairs: English words into Spanish, Spanish words
+    into English (a word known in both gets both)."""
+    words = [word for _, word in typed_words(text)]
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for source, target in (("en", "es"), ("es", "en")):
+        for word, found in translate.translations(words, source).items():
+            pairs.setdefault(word, []).extend((target, t) for t in found)
+    return {word: tuple(found) for word, found in pairs.items()}
 
 
 def positive_terms(text: str) -> tuple[tuple[str, Query], ...]:

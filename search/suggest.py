@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from whoosh.searching import Searcher as WhooshSearcher
 
-from acervo.search import schema
+from acervo.search import schema, translate
 from acervo.search.analysis import english_analyzer, fold_accents, spanish_analyzer
 from acervo.search.query import typed_words
 
@@ -33,6 +33,12 @@ _ANALYZERS = (spanish_analyzer(), english_analyzer())
 def _kept_as_typed(word: str) -> bool:
     """Acronyms (`CVA`, `MHPSS`) and short words are left alone: the thesaurus may know them."""
     return len(word) < MIN_WORD_CHARS or (word.isupper() and len(word) > 1)
+
+
+def _in_dictionary(word: str) -> bool:
+    """The bilingual dictionary knows the word (search/translate.py): `cattle` in a Spanish index
+    is not a misspelling of `castle` but English, searched as `ganado`."""
+    return any(translate.translations([word], source) for source in translate.PAIRS)
 
 
 def _has_content(word: str) -> bool:
@@ -56,6 +62,8 @@ def corrected_query(
         folded = fold_accents(word.lower())
         in_index = reader.doc_frequency(schema.WORDS_FIELD, folded) > 0
         if _kept_as_typed(word) or (in_index and (known is None or known(folded))):
+            continue
+        if _in_dictionary(word):  # a real word of the other language: it is translated instead
             continue
         best = best_correction(searcher, folded, known)
         if best is not None and _has_content(best):

@@ -212,4 +212,4 @@ def test_the_cli_says_what_it_also_searched_and_can_stop(index_root: Path, capsy
     assert out.startswith("2 documentos") and "Buscando también: UNHCR" in out
     assert cli.main(["search", "ACNUR", "--no-expand", "--index", str(index_root)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("1 documentos") and "Buscando también" not in out
+    assert out.startswith("1 documento para") and "Buscando también" not in out

@@ -1,0 +1,90 @@
+"""English queries reach Spanish documents (and the reverse) through Apertium's bilingual
+dictionary: each typed word is also searched as its translations, below the typed word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from vocabcorpus import build, doc_id, make_doc, opened
+
+from acervo import cli
+from acervo.search import translate
+from acervo.search.models import Expansion, SearchRequest
+from acervo.search.query import parse_query
+from acervo.search.searcher import Searcher
+from acervo.web.app import create_app
+
+ARMAS = doc_id(1)
+WEAPONS = doc_id(2)
+GANADO = doc_id(3)
+
+DOCS = (
+    make_doc(ARMAS, ["Reunirse pacíficamente y sin armas; indemnización a las víctimas."]),
+    make_doc(WEAPONS, ["Weapons and compensation for victims."], language="en"),
+    make_doc(GANADO, ["El ganado y los sistemas silvopastoriles."]),
+)
+
+
+@pytest.fixture(scope="module")
+def index_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("translate"), DOCS)
+
+
+@pytest.fixture()
+def searcher(index_root: Path) -> Iterator[Searcher]:
+    with opened(index_root) as s:
+        yield s
+
+
+def ids(searcher: Searcher, query: str, **options) -> list[str]:
+    return [h.id for h in searcher.search(SearchRequest(query=query, **options)).hits]
+
+
+def test_the_dictionary_gives_translations_both_ways() -> None:
+    assert translate.translations(["cattle", "compensation"], "en") == {
+        "cattle": ("ganado",),
+        "compensation": ("compensación", "indemnización"),
+    }
+    assert translate.translations(["víctimas"], "es") == {"víctimas": ("victim",)}
+
+
+def test_an_english_query_finds_the_spanish_document(searcher: Searcher) -> None:
+    assert ids(searcher, "cattle") == [GANADO]
+    # the typed language first: the English document holds the typed words themselves
+    assert ids(searcher, "victims compensation") == [WEAPONS, ARMAS]
+    result = searcher.search(SearchRequest(query="cattle"))
+    assert Expansion("cattle", ("ganado",), "es") in result.expansions
+    assert result.corrected_from is None  # an English word is not a misspelt Spanish one
+
+
+def test_a_spanish_query_finds_the_english_document(searcher: Searcher) -> None:
+    assert set(ids(searcher, "indemnización")) == {ARMAS, WEAPONS}
+    assert ids(searcher, "indemnización")[0] == ARMAS
+
+
+def test_searching_only_what_was_typed_translates_nothing(searcher: Searcher) -> None:
+    assert ids(searcher, "cattle", expand=False) == []
+
+
+def test_without_the_dictionary_search_works_in_the_typed_language(
+    searcher: Searcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert translate.translations(["cattle"], "en", data_dir=tmp_path) == {}
+    monkeypatch.setattr(translate, "APERTIUM_DIR", tmp_path)
+    monkeypatch.setattr(translate.translations, "__defaults__", (tmp_path,))
+    assert parse_query("cattle").expansions == ()
+    assert ids(searcher, "victims compensation") == [WEAPONS]
+
+
+def test_the_page_the_json_and_the_cli_say_what_was_translated(index_root: Path, capsys) -> None:
+    app = create_app({"INDEX_DIR": index_root, "TESTING": True})
+    page = app.test_client().get("/", query_string={"q": "cattle"}).get_data(as_text=True)
+    assert "Buscando también en español:" in page and "ganado" in page
+    shape = app.test_client().get("/api/search", query_string={"q": "cattle"}).get_json()
+    assert {"term": "cattle", "alternatives": ["ganado"], "translated_to": "es"} in shape[
+        "expansions"
+    ]
+    assert cli.main(["search", "cattle", "--index", str(index_root)]) == 0
+    assert "Buscando también en español: ganado (para «cattle»" in capsys.readouterr().out
