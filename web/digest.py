@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
+from itertools import groupby
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, current_app, render_template, url_for
@@ -32,6 +33,7 @@ from werkzeug.datastructures import MultiDict
 from acervo import accounts, db, saved
 from acervo.search.errors import SearchError
 from acervo.search.models import SearchHit, SearchRequest
+from acervo.search.searcher import Searcher
 from acervo.web import auth, params
 
 DIGEST_SIZE = 25  # documents listed in one message (the rest: "and N more", with the link)
@@ -65,11 +67,19 @@ def run_digests(app: Flask, smtp: SmtpSettings, at: float | None = None) -> Dige
         conn = auth.get_db()
         due = saved.due_digests(conn, at)
         queued, errors = 0, []
-        for search in due:
-            try:
-                queued += _decide(conn, search, at)
-            except SearchError as exc:  # a saved search that no longer parses
-                errors.append(f"«{search.name}» (#{search.id}): {exc}")
+        # one searcher per user: what a user may see is worked out once for all their searches
+        for user_id, searches in groupby(sorted(due, key=_owner), key=_owner):
+            user = accounts.get_user_by_id(conn, user_id)
+            contact = conn.execute("SELECT email, language FROM users WHERE id = ?", (user_id,))
+            email, language = contact.fetchone()
+            if user is None or not email:
+                continue
+            with auth.open_searcher(auth.access_for(user.viewer())) as searcher:
+                for search in searches:
+                    try:
+                        queued += _decide(conn, searcher, search, (email, language), at)
+                    except SearchError as exc:  # a saved search that no longer parses
+                        errors.append(f"«{search.name}» (#{search.id}): {exc}")
         sent, pending, smtp_errors = deliver(conn, smtp)
     return DigestReport(len(due), queued, sent, pending, (*errors, *smtp_errors))
 
@@ -78,20 +88,24 @@ def request_of(search: saved.SavedSearch) -> SearchRequest:
     return params.parse_request(MultiDict(parse_qsl(search.query_string)))
 
 
-def _decide(conn: sqlite3.Connection, search: saved.SavedSearch, at: float) -> int:
-    user = accounts.get_user_by_id(conn, search.user_id)
-    row = conn.execute(
-        "SELECT email, language FROM users WHERE id = ?", (search.user_id,)
-    ).fetchone()
-    if user is None or row is None or not row["email"]:
-        return 0
+def _owner(search: saved.SavedSearch) -> int:
+    return search.user_id
+
+
+def _decide(
+    conn: sqlite3.Connection,
+    searcher: Searcher,
+    search: saved.SavedSearch,
+    contact: tuple[str, str],
+    at: float,
+) -> int:
+    """Queue the digest of `search` if something is new (1), else only move its clock (0)."""
     req = request_of(search)
-    with auth.open_searcher(auth.access_for(user.viewer())) as searcher:
-        # how far this digest goes: the newest document of the generation searched
-        until = max((h.updated for h in searcher.history.values()), default=search.digest_until)
-        new = replace(req, updated_after=search.digest_until, sort="added", page=1,
-                      per_page=DIGEST_SIZE, result_type="documents")  # fmt: skip
-        result = searcher.search(new)
+    new = replace(req, updated_after=search.digest_until, sort="added", page=1,
+                  per_page=DIGEST_SIZE, result_type="documents")  # fmt: skip
+    result = searcher.search(new)
+    # how far this digest went: the newest document of the generation searched
+    until = max((h.updated for h in searcher.history.values()), default=search.digest_until)
     until = max(until, search.digest_until)
     with db.transaction(conn):
         conn.execute(
@@ -100,12 +114,13 @@ def _decide(conn: sqlite3.Connection, search: saved.SavedSearch, at: float) -> i
         )
         if not result.total:
             return 0  # nothing new: no message
-        message = compose(search, row["email"], row["language"], req, result.hits, result.total)
+        email, language = contact
+        message = compose(search, email, language, req, result.hits, result.total)
         conn.execute(
             "INSERT INTO digest_outbox (saved_id, recipient, message, created_at) "
             "VALUES (?, ?, ?, ?)",
             # CRLF line ends: smtplib sends bytes as they are (a server reads "\n" as one line)
-            (search.id, row["email"], message.as_bytes(policy=SMTP), db.now()),
+            (search.id, email, message.as_bytes(policy=SMTP), db.now()),
         )
     return 1
 
