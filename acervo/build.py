@@ -31,9 +31,10 @@ from acervo.report import (
     RunStatus,
     document_entries,
     failure_entry,
+    problem_json,
 )
 from acervo.search.catalog import CatalogChanges, FailedFile
-from acervo.search.indexer import IndexStore, IndexUpdateError, disk_error_message
+from acervo.search.indexer import IndexStore, IndexUpdateError, Snapshot, disk_error_message
 
 DEFAULT_PRUNE_THRESHOLD = 0.20  # share of indexed documents a run may remove without --prune
 REMEMBERED_FAILURE_NOTE = (
@@ -112,7 +113,7 @@ def _run(
     store: IndexStore,
     config: Config,
     known: Mapping[str, tuple[str, ...]],
-    snapshot: KnownIndex,
+    snapshot: Snapshot,
     report: RunReport,
     progress: Callable[[str], None] | None,
     meter: Progress | None = None,
@@ -172,7 +173,7 @@ class _Ledger:
         self,
         roots: tuple[Path, ...],
         known: Mapping[str, tuple[str, ...]],
-        snapshot: KnownIndex,
+        snapshot: Snapshot,
         report: RunReport,
         say: Callable[[str], None],
         store: IndexStore,
@@ -181,6 +182,7 @@ class _Ledger:
             roots, known, snapshot, report, say,
         )  # fmt: skip
         self.summary = IngestSummary()
+        self.stored_problems = snapshot.metadata_problems()
         self.changes = CatalogChanges(roots=tuple(str(root) for root in roots))
         self.seen_ids: set[str] = set()
         self.seen_paths: set[str] = set()
@@ -238,7 +240,11 @@ class _Ledger:
         self.seen_paths.update(event.paths)
         self.changes.restat.extend(_restat(event.sources, self.snapshot))
         first, *copies = event.paths
-        self.report.add(FileEntry(first, Outcome.UNCHANGED, doc_id=event.doc_id))
+        # its sidecar is as it was, and so are its problems: said again until fixed
+        problems = self.stored_problems.get(event.doc_id, ())
+        self.summary.metadata_problems.extend((first, problem) for problem in problems)
+        self.report.add(FileEntry(first, Outcome.UNCHANGED, doc_id=event.doc_id,
+                                  problems=tuple(map(problem_json, problems))))  # fmt: skip
         for path in copies:
             self.report.add(FileEntry(path, Outcome.DUPLICATE, doc_id=event.doc_id,
                                       duplicate_of=first))  # fmt: skip

@@ -24,6 +24,7 @@ from acervo.ingest.models import (
     ExtractionFailure,
     FailureKind,
     FileStat,
+    MetadataProblem,
 )
 
 CATALOG_FILE = "catalog.sqlite"
@@ -38,6 +39,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS history (
     doc_id TEXT PRIMARY KEY, series TEXT NOT NULL, fingerprint TEXT NOT NULL,
     added REAL NOT NULL, updated REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS problems (
+    doc_id TEXT PRIMARY KEY, problems TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS failures (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
     sha256 TEXT NOT NULL, attempt TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
@@ -113,6 +116,7 @@ class Catalog:
         names = {name for (name,) in tables.fetchall()}
         self._remembers_failures = "failures" in names
         self._has_history = "history" in names
+        self._has_problems = "problems" in names
 
     def __enter__(self) -> Catalog:
         return self
@@ -210,10 +214,26 @@ class Catalog:
             "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
             [(s.path, doc.doc_id, s.size, s.mtime_ns, s.sha256) for s in doc.sources],
         )
+        if doc.metadata.notes:
+            problems = json.dumps([asdict(p) for p in doc.metadata.notes], ensure_ascii=False)
+            self._db.execute("INSERT INTO problems VALUES (?, ?)", (doc.doc_id, problems))
+
+    def metadata_problems(self) -> dict[str, tuple[MetadataProblem, ...]]:
+        """doc_id -> the sidecar problems it was indexed with, for every document that has
+        some: a run that leaves it unchanged reports them again until they are fixed."""
+        if not self._has_problems:
+            return {}
+        rows = self._db.execute("SELECT doc_id, problems FROM problems")
+        return {
+            doc_id: tuple(MetadataProblem(**p) for p in json.loads(problems))
+            for doc_id, problems in rows
+        }
 
     def forget(self, doc_id: str, history: bool = True) -> None:
         self._db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         self._db.execute("DELETE FROM files WHERE doc_id = ?", (doc_id,))
+        if self._has_problems:
+            self._db.execute("DELETE FROM problems WHERE doc_id = ?", (doc_id,))
         if history and self._has_history:
             self._db.execute("DELETE FROM history WHERE doc_id = ?", (doc_id,))
 

@@ -36,6 +36,7 @@ from acervo.ingest.models import (
     ExtractedText,
     ExtractionFailure,
     FileStat,
+    MetadataProblem,
     Page,
 )
 from acervo.plurals import ngettext
@@ -374,6 +375,10 @@ class Snapshot:
 
     def fingerprint(self, doc_id: str) -> str | None:
         return self._catalog.fingerprint(doc_id)
+
+    def metadata_problems(self) -> dict[str, tuple[MetadataProblem, ...]]:
+        """doc_id -> the sidecar problems each indexed document still has."""
+        return self._catalog.metadata_problems()
 
     def failure(self, path: str, sha256: str, attempt: str) -> ExtractionFailure | None:
         return self._catalog.failure(path, sha256, attempt)

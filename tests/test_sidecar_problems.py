@@ -138,3 +138,21 @@ def test_the_cli_summary_lists_the_problems(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "Metadatos con errores (debe corregirlos el administrador): 1" in run.stdout
     assert f"{corpus / '_metadata.csv'}:2: valor no válido para year: «dosmil»" in run.stdout
+
+
+def test_a_run_that_leaves_the_document_unchanged_says_the_problem_again(broken_run) -> None:
+    """Until the administrator fixes the sidecar, every run says so; once fixed, none does."""
+    root, store, _summary = broken_run
+    again = build_index([root / "corpus"], store, Config(workers=1))
+    assert again.unchanged == 1 and again.indexed == 0
+    assert [str(problem) for _, problem in again.metadata_problems] == [
+        f"{root / 'corpus/UNICEF/2021/informe.meta.yaml'}:2: agencia desconocida «UNICEFF»; "
+        "se descarta (¿quiso decir «UNICEF»?)"
+    ]
+    report = load_report(Path(again.report))
+    assert report["totals"]["metadata_problems"] == 1
+    sidecar = root / "corpus" / "UNICEF" / "2021" / "informe.meta.yaml"
+    sidecar.write_text("title: Educación en movilidad\nagencies: UNICEF\n", encoding="utf-8")
+    fixed = build_index([root / "corpus"], store, Config(workers=1))
+    assert fixed.metadata_problems == [] and fixed.indexed == 1  # re-read, not re-extracted
+    assert build_index([root / "corpus"], store, Config(workers=1)).metadata_problems == []
