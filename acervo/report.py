@@ -394,6 +394,8 @@ def _failure_lines(files: list[Mapping[str, Any]]) -> list[str]:
             failure = entry["failure"]
             lines.append(f"  - {printable(entry['path'])}")
             lines.append(f"      [{failure['kind']}] {printable(failure['reason'])}")
+            if entry.get("note"):  # e.g. not extracted again: it failed the same way before
+                lines.append(f"      ({entry['note']})")
             if failure.get("detail"):
                 last = failure["detail"].strip().splitlines()[-1]
                 lines.append(f"      {last} (traza completa en el informe JSON)")

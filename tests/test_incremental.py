@@ -20,7 +20,7 @@ from whoosh import index
 
 from acervo.build import IngestOptions, IngestSummary, RemovalRefused, build_index
 from acervo.config import Config
-from acervo.report import load_report
+from acervo.report import format_report, load_report
 from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 
@@ -163,6 +163,9 @@ def test_an_unchanged_failed_file_is_reported_again_without_extracting(
         again["outcome"] == "failed" and again["failure"] == entry(first, "OIM/roto.pdf")["failure"]
     )
     assert "--retry-failed" in again["note"] and again["seconds"] == 0
+    summary = ingest(corpus, store)
+    assert summary.not_retried == [str(broken)]  # the CLI marks it "(sin reintentar)"
+    assert "no se volvió a extraer" in format_report(load_report(Path(summary.report)))
     # Asked to retry, or with another reader (another attempt), it is extracted again.
     assert "note" not in entry(ingest(corpus, store, retry_failed=True), "OIM/roto.pdf")
     other_reader = build_index([corpus], store, replace(CONFIG, extractor="pdfminer"))
