@@ -617,7 +617,7 @@ def _cmd_export(args: argparse.Namespace, config: Config) -> int:
 
     fmt = export.FORMATS[args.format]
     if not args.output and fmt.file is not None and sys.stdout.isatty():
-        print(f"{fmt.extension.upper()} es un archivo binario: use -o ARCHIVO.", file=sys.stderr)
+        _show(f"{fmt.extension.upper()} es un archivo binario: use -o ARCHIVO.", file=sys.stderr)
         return EXIT_USAGE
     req = _request(args)
     store = _store(config)
@@ -851,8 +851,8 @@ def _cmd_users_add(args: argparse.Namespace, config: Config) -> int:
     with _connect(config) as conn:
         user = accounts.add_user(conn, args.name, args.role, args.agency, by=_shell_user())
     agencies = f" ({', '.join(user.agencies)})" if user.agencies else ""
-    print(f"Usuario {user.name} creado: {user.role}{agencies}.")
-    print(f"Ponga su contraseña con: acervo users set-password {user.name}")
+    _show(f"Usuario {user.name} creado: {user.role}{agencies}.")
+    _show(f"Ponga su contraseña con: acervo users set-password {user.name}")
     return EXIT_OK
 
 
@@ -862,10 +862,10 @@ def _cmd_users_list(args: argparse.Namespace, config: Config) -> int:
     with _connect(config) as conn:
         users = accounts.list_users(conn)
     if not users:
-        print("No hay usuarios. Cree el primero: acervo users add NOMBRE --role admin")
+        _show("No hay usuarios. Cree el primero: acervo users add NOMBRE --role admin")
     for user in users:
         state = "  (desactivado)" if user.disabled else ""
-        print(f"{user.name:<24} {user.role:<14} {', '.join(user.agencies) or '-'}{state}")
+        _show(f"{user.name:<24} {user.role:<14} {', '.join(user.agencies) or '-'}{state}")
     return EXIT_OK
 
 
@@ -874,7 +874,7 @@ def _cmd_users_disable(args: argparse.Namespace, config: Config) -> int:
 
     with _connect(config) as conn:
         accounts.set_disabled(conn, args.name, args.disable, by=_shell_user())
-    print(f"Usuario {args.name} {'desactivado' if args.disable else 'reactivado'}.")
+    _show(f"Usuario {args.name} {'desactivado' if args.disable else 'reactivado'}.")
     return EXIT_OK
 
 
@@ -891,7 +891,7 @@ def _cmd_users_password(args: argparse.Namespace, config: Config) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     with _connect(config) as conn:
         accounts.set_password(conn, args.name, password, by=_shell_user())
-    print(f"Contraseña de {args.name} cambiada.")
+    _show(f"Contraseña de {args.name} cambiada.")
     return EXIT_OK
 
 
@@ -901,11 +901,11 @@ def _cmd_users_token(args: argparse.Namespace, config: Config) -> int:
     with _connect(config) as conn:
         if args.revoke:
             count = accounts.revoke_tokens(conn, args.name, by=_shell_user())
-            print(f"Tokens revocados de {args.name}: {count}.")
+            _show(f"Tokens revocados de {args.name}: {count}.")
             return EXIT_OK
         token = accounts.new_token(conn, args.name, by=_shell_user())
-    print(token)
-    print(
+    _show(token)
+    _show(
         "Guárdelo ahora: no se puede volver a mostrar. Úselo con la cabecera "
         "«Authorization: Bearer <token>».",
         file=sys.stderr,
@@ -948,8 +948,8 @@ def _cmd_audit(args: argparse.Namespace, config: Config) -> int:
             sys.stdout.write(chunk)
         return EXIT_OK
     if not rows:
-        print("El registro de auditoría está vacío.")
+        _show("El registro de auditoría está vacío.")
     for entry in rows:
         detail = f"  {entry.detail_text()}" if entry.detail else ""
-        print(f"{entry.at}  {entry.actor or '-':<20} {entry.action:<20} {entry.target}{detail}")
+        _show(f"{entry.at}  {entry.actor or '-':<20} {entry.action:<20} {entry.target}{detail}")
     return EXIT_OK

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -294,3 +297,22 @@ def test_every_web_view_opens_its_searcher_with_the_users_access() -> None:
         if ".open_searcher(" in line and "auth.open_searcher(" not in line
     ]
     assert direct == []
+
+
+def test_acervo_audit_shows_a_hostile_login_name_escaped(
+    corpus: Corpus, tmp_path: Path, users_db: Path
+) -> None:
+    """Anyone can type a login name; `acervo audit` prints it to an administrator's terminal."""
+    client = make_app(corpus, tmp_path, users_db).test_client()
+    hostile = "x\x1b]0;owned\x07\x1b[2J"
+    client.post(
+        "/entrar", data={"csrf_token": csrf_token(client), "name": hostile, "password": "no"}
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "acervo", "--index", corpus.index_dir, "audit"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env=os.environ | {"ACERVO_DB": str(tmp_path / "acervo.db")},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "x\\x1b]0;owned\\x07\\x1b[2J" in run.stdout
+    assert "\x1b" not in run.stdout and "\x07" not in run.stdout
