@@ -645,6 +645,7 @@ def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
     store = _store(config)
     store.open_searcher().close()  # fail now, with the "run acervo ingest" message
     app = create_app(_web_settings(config))
+    _start_ingest_worker(app, config)
     _show(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
     waitress.serve(
         app, host=config.host, port=config.port, threads=config.threads, **_proxy(config)
@@ -664,6 +665,8 @@ def _web_settings(config: Config) -> dict[str, object]:
         "DEFAULT_VISIBILITY": config.default_visibility,
         "REQUIRE_LOGIN": config.require_login,
         "SMTP_FROM": config.smtp_from,
+        "MAX_UPLOAD_BYTES": config.max_upload_bytes,
+        "REVIEW": config.review,
     } | ({"SECRET_KEY": config.secret_key} if config.secret_key else {})
 
 
@@ -699,6 +702,16 @@ def _cmd_digest(args: argparse.Namespace, config: Config) -> int:
     for error in report.errors:
         _show(error, file=sys.stderr)
     return EXIT_OK if not report.pending and not report.errors else EXIT_FAILURES
+
+
+def _start_ingest_worker(app, config: Config) -> None:
+    """The background worker that indexes uploads and curators' changes (acervo/jobs.py)."""
+    from acervo.ingest.upload import remove_stale_staging
+    from acervo.jobs import IngestWorker
+
+    for root in config.corpus_dirs:
+        remove_stale_staging(root)  # uploads cut short by a killed server
+    IngestWorker(app.extensions["acervo.jobs"], config).start()
 
 
 def _proxy(config: Config) -> dict[str, object]:

@@ -17,6 +17,7 @@ from acervo.ingest.models import (
     EXTRACT_TIMEOUT_S,
     MAX_PDF_OBJECTS,
     MAX_PDF_PAGES,
+    MAX_UPLOAD_BYTES,
 )
 from acervo.search.access import VISIBILITIES
 
@@ -71,6 +72,9 @@ class Config:
     smtp_password: str = field(default="", repr=False)
     smtp_starttls: bool = False
     smtp_from: str = "acervo@localhost"  # the digests' From address
+    # Uploads (ingest/upload.py, web/contribute.py)
+    max_upload_bytes: int = MAX_UPLOAD_BYTES  # per file
+    review: bool = True  # a contributor's upload waits for a curator's approval
 
     def database_path(self) -> Path:
         return self.database or default_path(self.index_dir)
@@ -109,6 +113,8 @@ _ENV = {
     "ACERVO_SMTP_PASSWORD": "smtp_password",
     "ACERVO_SMTP_STARTTLS": "smtp_starttls",
     "ACERVO_SMTP_FROM": "smtp_from",
+    "ACERVO_MAX_UPLOAD_BYTES": "max_upload_bytes",
+    "ACERVO_REVIEW": "review",
 }
 
 
@@ -122,11 +128,11 @@ def _coerce(name: str, raw: object) -> object:
             return tuple(Path(str(p)) for p in items if str(p))
         if name in ("port", "workers", "extract_memory_mb", "threads", "smtp_port"):
             return int(raw)
-        if name in ("max_pdf_pages", "max_pdf_objects"):
+        if name in ("max_pdf_pages", "max_pdf_objects", "max_upload_bytes"):
             return int(raw)
         if name == "extract_timeout_s":
             return float(raw)
-        if name in ("ocr", "secure_cookies", "require_login", "smtp_starttls"):
+        if name in ("ocr", "secure_cookies", "require_login", "smtp_starttls", "review"):
             return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "si")
         if name == "default_visibility" and str(raw) not in VISIBILITIES:
             raise ConfigError(

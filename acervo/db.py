@@ -110,6 +110,32 @@ MIGRATIONS: list[Migration] = [
         );
         """,
     ),
+    Migration(
+        "upload and ingest jobs (acervo/jobs.py)",
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,  -- upload | metadata | delete | retry
+            state TEXT NOT NULL,  -- queued | processing | indexed | failed | duplicate
+            user TEXT NOT NULL,  -- who asked
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            file_name TEXT NOT NULL DEFAULT '',  -- as uploaded
+            path TEXT NOT NULL DEFAULT '',  -- the file in the corpus
+            sha256 TEXT NOT NULL DEFAULT '',
+            doc_id TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT '',  -- why it failed (the run report's reason)
+            actor TEXT NOT NULL DEFAULT '',  -- who must act on a failure
+            duplicate_of TEXT NOT NULL DEFAULT '',  -- doc id of the copy already in the repository
+            similar TEXT NOT NULL DEFAULT '[]',  -- doc ids of versions and editions ingest found
+            run TEXT NOT NULL DEFAULT ''  -- the ingest run that handled it
+        );
+        -- Two uploads of the same bytes at once: the second finds the first.
+        CREATE UNIQUE INDEX jobs_same_upload ON jobs (sha256)
+            WHERE kind = 'upload' AND state IN ('queued', 'processing');
+        CREATE INDEX jobs_by_state ON jobs (state);
+        """,
+    ),
 ]
 
 

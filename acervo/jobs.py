@@ -7,7 +7,8 @@ run report as `acervo ingest`; a CLI ingest running meanwhile is waited for), th
 job's file in the run report: indexed (with the near duplicates ingest found), duplicate, or
 failed with the report's reason and who must act.
 
-The queue lives in the database, so a server restart loses nothing: jobs left `processing` by
+The queue lives in the database (the `jobs` table, a migration of acervo/db.py), so a server
+restart loses nothing: jobs left `processing` by
 a killed server are queued again when the next worker starts.
 """
 
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from acervo import db
 from acervo.build import IngestOptions, RemovalRefused, build_index
 from acervo.config import Config
 from acervo.report import load_report
@@ -33,30 +35,6 @@ from acervo.search.lock import IndexLocked
 LOG = logging.getLogger(__name__)
 POLL_S = 5.0  # the worker also wakes at once when a job is queued in this process
 LOCK_RETRY_S = 1.0  # another ingest holds the index: look again this often
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,                 -- upload | metadata | retry
-    state TEXT NOT NULL,                -- queued | processing | indexed | failed | duplicate
-    user TEXT NOT NULL,                 -- who asked
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    file_name TEXT NOT NULL DEFAULT '', -- as uploaded
-    path TEXT NOT NULL DEFAULT '',      -- the file in the corpus
-    sha256 TEXT NOT NULL DEFAULT '',
-    doc_id TEXT NOT NULL DEFAULT '',
-    reason TEXT NOT NULL DEFAULT '',    -- why it failed (the run report's reason)
-    actor TEXT NOT NULL DEFAULT '',     -- who must act on a failure
-    duplicate_of TEXT NOT NULL DEFAULT '',  -- doc id of the copy already in the repository
-    similar TEXT NOT NULL DEFAULT '[]', -- doc ids of versions and editions ingest found
-    run TEXT NOT NULL DEFAULT ''        -- the ingest run that handled it
-);
--- Two uploads of the same bytes at once: the second finds the first.
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_same_upload ON jobs (sha256)
-    WHERE kind = 'upload' AND state IN ('queued', 'processing');
-CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
-"""
 
 
 class JobState(StrEnum):
@@ -120,16 +98,12 @@ class JobQueue:
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
+        conn = self._connect()
         try:
-            with db:  # one transaction: committed on success, rolled back on error
-                yield db
+            with conn:  # one transaction: committed on success, rolled back on error
+                yield conn
         finally:
-            db.close()
-
-    def create_tables(self) -> None:
-        with self._db() as db:
-            db.executescript(SCHEMA)
+            conn.close()
 
     def add_upload(self, user: str, file_name: str, sha256: str) -> Job:
         """A queued upload (its path is set once the file is placed); SameUploadInProgress when
@@ -164,12 +138,12 @@ class JobQueue:
 
     def drop(self, job_id: int) -> None:
         """An upload whose file could not be placed after all (disk full): no trace left."""
-        with self._db() as db:
-            db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+        with self._db() as conn:
+            conn.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
 
     def get(self, job_id: int) -> Job:
-        with self._db() as db:
-            row = db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        with self._db() as conn:
+            row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         if row is None:
             raise KeyError(job_id)
         return _job(row)
@@ -182,8 +156,8 @@ class JobQueue:
 
     def list(self, where: str = "1", params: Sequence[object] = (), limit: int = 200) -> list[Job]:
         """Jobs matching an SQL condition over the table's columns, newest first."""
-        with self._db() as db:
-            rows = db.execute(
+        with self._db() as conn:
+            rows = conn.execute(
                 f"SELECT * FROM jobs WHERE {where} ORDER BY id DESC LIMIT ?", (*params, limit)
             ).fetchall()
         return [_job(row) for row in rows]
@@ -198,13 +172,13 @@ class JobQueue:
 
     def claim(self) -> list[Job]:
         """Every queued job whose file is placed, now `processing`."""
-        with self._db() as db:
-            db.execute("BEGIN IMMEDIATE")
-            rows = db.execute(
+        with self._db() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            rows = conn.execute(
                 "SELECT * FROM jobs WHERE state = ? AND path != '' ORDER BY id",
                 (JobState.QUEUED,),
             ).fetchall()
-            db.execute(
+            conn.execute(
                 f"UPDATE jobs SET state = ?, updated = ? WHERE id IN ({_marks(rows)})",
                 (JobState.PROCESSING, now(), *(row["id"] for row in rows)),
             )
@@ -212,8 +186,8 @@ class JobQueue:
 
     def requeue_interrupted(self) -> int:
         """Jobs a killed server left `processing`: queued again."""
-        with self._db() as db:
-            cursor = db.execute(
+        with self._db() as conn:
+            cursor = conn.execute(
                 "UPDATE jobs SET state = ?, updated = ? WHERE state = ?",
                 (JobState.QUEUED, now(), JobState.PROCESSING),
             )
@@ -230,8 +204,8 @@ class JobQueue:
     def _insert(self, **values: object) -> int:
         values |= {"created": now(), "updated": now()}
         columns = ", ".join(values)
-        with self._db() as db:
-            cursor = db.execute(
+        with self._db() as conn:
+            cursor = conn.execute(
                 f"INSERT INTO jobs ({columns}) VALUES ({_marks(values)})", tuple(values.values())
             )
             return int(cursor.lastrowid or 0)
@@ -241,8 +215,8 @@ class JobQueue:
             values["similar"] = json.dumps(list(values["similar"]))  # type: ignore[arg-type]
         values["updated"] = now()
         assignments = ", ".join(f"{name} = ?" for name in values)
-        with self._db() as db:
-            db.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id))
+        with self._db() as conn:
+            conn.execute(f"UPDATE jobs SET {assignments} WHERE id = ?", (*values.values(), job_id))
 
 
 def _marks(items: Sequence[object] | dict) -> str:
@@ -257,16 +231,8 @@ def _job(row: sqlite3.Row) -> Job:
 
 
 def connector(db_path: Path) -> Callable[[], sqlite3.Connection]:
-    """Connections to the SQLite file at `db_path` (WAL: readers never wait for the writer)."""
-
-    def connect() -> sqlite3.Connection:
-        db = sqlite3.connect(db_path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA busy_timeout = 30000")
-        return db
-
-    return connect
+    """Connections to the repository database at `db_path` (acervo/db.py: WAL, migrations)."""
+    return lambda: db.connect(db_path)
 
 
 # ---- the worker -------------------------------------------------------------------------

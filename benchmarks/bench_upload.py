@@ -73,7 +73,6 @@ def time_uploads(work: Path, rounds: int, label: str) -> list[float]:
     pdfs.mkdir()
     config = Config(index_dir=work / "index", corpus_dirs=(work / "corpus",), workers=1)
     jobs = JobQueue(connector(work / "acervo.db"))
-    jobs.create_tables()
     worker = IngestWorker(jobs, config, poll_s=0.05)
     worker.start()
     store = IndexStore(config.index_dir)

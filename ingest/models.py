@@ -92,6 +92,7 @@ MAX_PAGE_TEXT_CHARS = 1_000_000
 # the longest real reports have about a thousand pages and a few hundred thousand objects.
 MAX_PDF_PAGES = 10_000
 MAX_PDF_OBJECTS = 2_000_000
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # a file uploaded through the web or the API
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,9 @@ from acervo.ingest.errors import CorruptDocument, DecompressionBomb
 from acervo.ingest.extractors._archive import open_checked_zip
 from acervo.ingest.extractors._flate import refuse_flate_bombs
 from acervo.ingest.metadata import YEAR_MAX, YEAR_MIN
+from acervo.ingest.models import MAX_UPLOAD_BYTES
 from acervo.ingest.sidecars import sidecar_path, write_sidecar
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # default; the configuration's max_upload_bytes wins
 COPY_CHUNK_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 120
 VISIBILITIES = ("publico", "miembros", "agencia")

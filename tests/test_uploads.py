@@ -40,7 +40,6 @@ def repo(tmp_path: Path):
     store = IndexStore(config.index_dir)
     build_index(config.corpus_dirs, store, config)
     jobs = JobQueue(connector(tmp_path / "acervo.db"))
-    jobs.create_tables()
     door = Door(root, store, jobs, max_bytes=5 * 1024 * 1024)
     return door, IngestWorker(jobs, config, poll_s=0.2), config
 

@@ -12,6 +12,8 @@ from acervo.web import (
     auth,
     basket,
     compendium,
+    contribute,
+    curate,
     document,
     evidence,
     exports,
@@ -59,7 +61,8 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     app.register_blueprint(views.bp)
     basket.init_app(app)  # session secret key and basket helpers for templates
     auth.init_app(app)  # users, sessions, API tokens, CSRF, the login rate limit
-    blueprints = (document, exports, basket, evidence, compendium, feeds, saved, admin)
+    contribute.init_app(app)  # uploads: the job queue, the size limit, review
+    blueprints = (document, exports, basket, evidence, compendium, feeds, saved, admin, curate)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
     app.after_request(_add_security_headers)

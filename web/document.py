@@ -16,7 +16,7 @@ from flask_login import current_user
 from acervo.search import document, export
 from acervo.search.errors import SearchError
 from acervo.search.models import DocumentInfo, PageText, SearchHit, SearchRequest
-from acervo.web import auth, i18n, index, params
+from acervo.web import auth, curate, i18n, index, params
 
 bp = Blueprint("document", __name__)
 
@@ -92,6 +92,7 @@ def document_page(doc_id: str) -> tuple[str, int]:
         more_like=more_like,
         # sidecar errors to fix: curators see them (they fix metadata); others need not
         metadata_problems=info.metadata_problems if current_user.at_least("curador") else (),
+        curating=curate.document_actions(info.hit),
         original_url=lambda page=None: original_url(info, page),
     ), 400 if error else 200
 
