@@ -40,8 +40,9 @@ def translations(
 ) -> dict[str, tuple[str, ...]]:
     """word -> its translations from `source` (en | es) into the other language; words the
     dictionary does not know (or every word, without the dictionary) are left out."""
-    # Capitalised words are names (Quito is not "I remove") and acronyms: not translated.
-    wanted = tuple(dict.fromkeys(w for w in words if w.isalpha() and not w[0].isupper()))
+    # Capitalised words are names (Quito is not "I remove"): not translated; acronyms in
+    # capitals are (HIV -> VIH).
+    wanted = tuple(dict.fromkeys(w for w in words if w.isalpha() and not _is_name(w)))
     if not wanted or not available(source, data_dir):
         return {}
     key = (source, str(data_dir))
@@ -52,6 +53,10 @@ def translations(
         found = _lookup(missing, source, data_dir)
         _CACHE.update({(key, w): found.get(w, ()) for w in missing})
     return {w: t for w in wanted if (t := _CACHE[(key, w)])}
+
+
+def _is_name(word: str) -> bool:
+    return word[0].isupper() and not word.isupper()
 
 
 _CACHE: dict[tuple[tuple[str, str], str], tuple[str, ...]] = {}

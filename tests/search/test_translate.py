@@ -48,6 +48,8 @@ def test_the_dictionary_gives_translations_both_ways() -> None:
         "compensation": ("compensación", "indemnización"),
     }
     assert translate.translations(["víctimas"], "es") == {"víctimas": ("victim",)}
+    assert translate.translations(["HIV"], "en") == {"HIV": ("VIH",)}  # an acronym
+    assert translate.translations(["Quito"], "es") == {}  # a name, not "I remove"
 
 
 def test_an_english_query_finds_the_spanish_document(searcher: Searcher) -> None:

@@ -1,0 +1,115 @@
+"""What each relevance feature costs: search latency as a ratio to a plain search, one process.
+
+    python benchmarks/relevance/features.py --index /tmp/es-idx   # an index of realdocs/es
+
+Over the judged queries of kinds.yaml, `Searcher.search` (facets and passages included) is timed
+with every feature off (the plain search: every word required, no spelling correction, no
+thesaurus, no translation), then with one feature on at a time, then with all of them (the
+default). Each configuration runs ROUNDS times per query after a warm-up, so caches (analysis,
+translations) are warm; the cold cost of translating words never seen before (two lt-proc runs)
+is timed apart. Prints median and p95 in ms and their ratio to the plain search, and writes
+benchmarks/results/relevance-features.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from kinds import ROOT, load
+
+from acervo.search import coordination, query, translate
+from acervo.search.errors import SearchError
+from acervo.search.indexer import IndexStore
+from acervo.search.models import SearchRequest
+
+ROUNDS = 5
+COLD_WORDS = ["harvest", "drought", "floods", "teachers", "bridges"]  # in no judged query
+
+
+@contextmanager
+def features(relax: bool, translation: bool):
+    """Coordination and translation switched in-process (the request has no switch for them:
+    AND written between words and `expandir=0` are how an analyst turns them off)."""
+    saved_min, saved_pairs = coordination.MIN_WORDS, dict(translate.PAIRS)
+    if not relax:
+        query.MIN_WORDS = coordination.MIN_WORDS = 10_000
+    if not translation:
+        translate.PAIRS.clear()
+        translate.PAIRS.update({"en": "none", "es": "none"})  # no such dictionary: no lookups
+    try:
+        yield
+    finally:
+        query.MIN_WORDS = coordination.MIN_WORDS = saved_min
+        translate.PAIRS.clear()
+        translate.PAIRS.update(saved_pairs)
+
+
+def timed(searcher, texts: list[str], **options) -> list[float]:
+    samples = []
+    for text in texts:
+        req = SearchRequest(query=text, **options)
+        try:
+            searcher.search(req)
+        except SearchError:
+            continue
+        for _ in range(ROUNDS):
+            started = time.perf_counter()
+            searcher.search(req)
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def stats(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "median_ms": round(statistics.median(ordered), 2),
+        "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 2),
+    }
+
+
+CONFIGS = {
+    # name: (relax, translation, request options)
+    "plain": (False, False, {"expand": False, "correct": False}),
+    "most_words": (True, False, {"expand": False, "correct": False}),
+    "spelling": (False, False, {"expand": False, "correct": True}),
+    "thesaurus": (False, False, {"expand": True, "correct": False}),
+    "thesaurus+translation": (False, True, {"expand": True, "correct": False}),
+    "all (default)": (True, True, {"expand": True, "correct": True}),
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    args = parser.parse_args()
+    texts = [item.query for item in load()]
+    report = {}
+    with IndexStore(args.index).open_searcher() as searcher:
+        for name, (relax, translation, options) in CONFIGS.items():
+            with features(relax, translation):
+                report[name] = stats(timed(searcher, texts, **options))
+        started = time.perf_counter()
+        translate.translations(COLD_WORDS, "en")
+        report["cold translation of 5 new words"] = {
+            "ms": round((time.perf_counter() - started) * 1000, 1)
+        }
+    plain = report["plain"]
+    for name, row in report.items():
+        if "median_ms" in row:
+            row["median_ratio"] = round(row["median_ms"] / plain["median_ms"], 2)
+            row["p95_ratio"] = round(row["p95_ms"] / plain["p95_ms"], 2)
+        print(f"{name:32} {row}")
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "relevance-features.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
