@@ -462,7 +462,8 @@ class _Parser:
         if others:
             shown = tuple(dict.fromkeys(form.text for form in others))
             self.expansions.append(Expansion(term=typed, alternatives=shown))
-        alternatives += self._translations(original, typed, fields)
+        if concept is None:  # the thesaurus's own forms in the other language are better
+            alternatives += self._translations(original, typed, fields)
         return _Concept(original, alternatives) if alternatives else original
 
     def _translations(

@@ -31,8 +31,10 @@ ES_OTHER_45 = doc_id(11)
 EN_SDG = doc_id(12)
 ES_TRATA = doc_id(13)
 ES_TRATO = doc_id(14)
+ES_COLOMBIANAS = doc_id(15)
 
 DOCS = (
+    make_doc(ES_COLOMBIANAS, ["Mujeres colombianas en Lago Agrio."]),
     make_doc(ES_ACNUR, ["El ACNUR apoyó a las familias en Tulcán."], title="Apoyo en Tulcán"),
     make_doc(
         EN_UNHCR,
@@ -120,6 +122,12 @@ def test_every_concept_has_a_spanish_and_an_english_side() -> None:
         ("45%", "45 por ciento"),
         ("45 por ciento", "45%"),
         ("ODS 4", "SDG 4"),
+        # a place meets its people, in both languages
+        ("Venezuela", "venezolanos"),
+        ("venezolanas", "Venezuela"),
+        ("colombianas", "Colombia"),
+        ("Colombia", "Colombians"),
+        ("Venezuelans", "Venezuela"),
     ],
 )
 def test_a_form_leads_to_the_others(typed: str, also: str) -> None:
@@ -213,3 +221,8 @@ def test_the_cli_says_what_it_also_searched_and_can_stop(index_root: Path, capsy
     assert cli.main(["search", "ACNUR", "--no-expand", "--index", str(index_root)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1 documento para") and "Buscando también" not in out
+
+
+def test_a_place_finds_its_people(searcher) -> None:
+    assert ES_COLOMBIANAS in ids(searcher, "Colombia")
+    assert ES_COLOMBIANAS not in ids(searcher, "Colombia", expand=False)
