@@ -8,7 +8,8 @@ change it describes (pass the connection that made it). Administrators read it a
 Action names used so far (add yours here):
     login.failed, user.added, user.disabled, user.enabled, user.password, user.token,
     user.tokens_revoked, doc.pending, doc.approved, doc.rejected, doc.withdrawn, doc.restored,
-    doc.uploaded, doc.edited (detail: before, after), doc.deleted, ingest.retry (target: path)
+    doc.uploaded, doc.edited (detail: before, after), doc.deleted, doc.upload_failed,
+    ingest.retry (target: path)
 """
 
 from __future__ import annotations

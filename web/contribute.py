@@ -89,8 +89,17 @@ def _accept(file: FileStorage, raw: Mapping[str, object]) -> Job:
             )
         if needs_review():
             moderation.set_pending(conn, doc_id, user)
+        marked.append(doc_id)
 
-    return accept(_door(), file.stream, file.filename or "", metadata, user, accepted)
+    marked: list[str] = []
+    try:
+        return accept(_door(), file.stream, file.filename or "", metadata, user, accepted)
+    except UploadRefused:
+        for doc_id in marked:  # the file could not be placed after all (a full disk)
+            with transaction(conn):
+                moderation.forget(conn, doc_id)
+                audit.record(conn, user, "doc.upload_failed", doc_id)
+        raise
 
 
 # ---- the web page ------------------------------------------------------------------------

@@ -217,6 +217,30 @@ def test_a_curator_edits_metadata_applied_without_extracting_again(site, server)
     assert edit.actor == "cura" and edit.detail["after"]["visibility"] == "miembros"
 
 
+def test_a_rejection_reason_reaches_the_uploader(site, server):
+    token = site.token("pepe")
+    path = REALDOCS / "es" / "sena-espinar-raices-violencia-genero.pdf"  # 96 KB
+    status, job = _upload(server, token, path, {**META, "title": "Raíces de la violencia"})
+    done = _finished(server, token, job["id"])
+    assert done["review"] == "pendiente"
+    with site.app.test_client() as client:
+        _login(client, "cura")
+        queue = client.get("/revision").text
+        assert "Raíces de la violencia" in queue and "subido por pepe" in queue
+        form = {"csrf_token": _csrf(client, "/revision"), "decision": "rechazar",
+                "reason": "Falta la portada con el logo de la agencia."}  # fmt: skip
+        client.post(f"/revision/{done['doc_id']}", data=form)
+    rejected = _job(server, token, job["id"])
+    assert rejected["review"] == "rechazado"
+    assert rejected["review_reason"] == "Falta la portada con el logo de la agencia."
+    with site.app.test_client() as client:
+        _login(client, "pepe")
+        assert "Falta la portada con el logo de la agencia." in client.get("/mis-envios").text
+    assert done["doc_id"] not in _search(server, "violencia", site.token("lola"))
+    rejection = audit.entries(db.connect(site.database), action="doc.rejected")[0]
+    assert (rejection.actor, rejection.target) == ("cura", done["doc_id"])
+
+
 def test_withdraw_hides_from_all_but_curators_and_restore_brings_back(site, server):
     doc_id = site.doc_id(ORIGINAL)
     assert doc_id in _search(server, "emprendimiento")

@@ -79,7 +79,7 @@ def test_upload_with_the_form_then_review_then_it_is_public(site: Site, base_url
     assert "borrador para revisión" in anonymous.inner_text("main")
 
 
-def test_a_rejection_reason_reaches_the_uploader(site: Site, base_url: str, new_page):
+def test_the_form_says_what_is_wrong_and_keeps_no_duplicate(site: Site, base_url: str, new_page):
     contributor = new_page(DESKTOP)
     _login(contributor, base_url, "pepe")
     contributor.goto(f"{base_url}/subir")
