@@ -308,8 +308,9 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 def _add_serve(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="servir la interfaz web y la API (waitress)",
-        description="Sirve la interfaz web y la API JSON con waitress.",
+        help="servir la interfaz web y la API (waitress, o gunicorn con --processes)",
+        description="Sirve la interfaz web y la API JSON con waitress; con --processes N, con "
+        "N procesos de gunicorn (cada uno abre el índice por su cuenta, solo para leer).",
     )
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
     p.add_argument("--host", help="dirección (por defecto 127.0.0.1)")
@@ -317,8 +318,14 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--threads",
         type=int,
-        help="peticiones atendidas a la vez (hilos de waitress; por defecto 4 o threads de "
+        help="peticiones atendidas a la vez por proceso (hilos; por defecto 4 o threads de "
         "la configuración)",
+    )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="procesos (por defecto 1; uno por núcleo aprovecha la máquina)",
     )
     p.set_defaults(handler=_cmd_serve)
 
@@ -637,18 +644,21 @@ def _cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
-    import waitress
-
-    from acervo.web import create_app
+    from acervo.web.server import serve
 
     config = config.with_overrides(host=args.host, port=args.port, threads=args.threads)
     store = _store(config)
     store.open_searcher().close()  # fail now, with the "run acervo ingest" message
-    app = create_app(_web_settings(config))
-    _start_ingest_worker(app, config)
+    app_config = _web_settings(config)
     _show(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
-    waitress.serve(
-        app, host=config.host, port=config.port, threads=config.threads, **_proxy(config)
+    serve(
+        app_config,
+        config.host,
+        config.port,
+        processes=args.processes,
+        threads=config.threads,
+        proxy=_proxy(config),
+        started=lambda app: _start_ingest_worker(app, config),
     )
     return EXIT_OK
 

@@ -79,7 +79,7 @@ def hit_pages(searcher: Searcher, doc_id: str, query: str) -> list[int]:
         return []
     whoosh = searcher.whoosh_searcher
     these = And([Term("kind", schema.PAGE), Term("doc_id", doc_id)])
-    found = whoosh.docs_for_query(Require(passage_query, these))
+    found = whoosh.docs_for_query(Require(snippets.on_pages(whoosh, passage_query), these))
     return sorted(whoosh.stored_fields(docnum)["page"] for docnum in found)
 
 

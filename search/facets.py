@@ -9,10 +9,11 @@ value, which a sortable comma-joined column would get wrong.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 from whoosh.query import Term
 from whoosh.searching import Searcher as WhooshSearcher
 
@@ -32,13 +33,21 @@ class DocRow:
     year: int | None
     values: tuple[tuple[str, ...], ...]  # facet values, in the order of FACETS
     visibility: str = ""  # publico | miembros | agencia; "" = the configured default
+    # ids of the documents this one names as other versions / editions (stored at index time)
+    related: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
+RELATED_FIELDS = ("near_duplicates", "translations")
+_NO_YEAR_KEY = np.iinfo(np.int64).max  # documents without a year sort last in both directions
 
 
 class DocTable:
     """Every doc record of one index generation, in match-all order (year desc, then title).
 
     Built once per generation (IndexStore keeps it): committed generations never change, so
-    reading ~N stored records once beats reading them on every search.
+    reading ~N stored records once beats reading them on every search. Rows are numbered by
+    their position in `ordered`; numpy arrays over those positions (facet values, years, sort
+    keys) let a search count facets and order hits without a Python loop over the matches.
     """
 
     def __init__(self, rows: Iterable[DocRow]) -> None:
@@ -49,6 +58,20 @@ class DocTable:
         self.by_doc_id = {row.doc_id: row for row in self.ordered}
         # rows whose sidecar restricts them (search/access.py): few, checked on every request
         self.restricted = [row for row in self.ordered if row.visibility not in ("", "publico")]
+        self.docnums = np.array([r.docnum for r in self.ordered], dtype=np.int64)
+        # docnum -> position in `ordered` (-1: not a row of this table, e.g. a page record)
+        self.position = np.full(int(self.docnums.max(initial=-1)) + 1, -1, dtype=np.int64)
+        self.position[self.docnums] = np.arange(len(self.ordered))
+        self._pairs = [_value_pairs(self.ordered, i) for i in range(len(FACETS))]
+        has_year = np.array([r.year is not None for r in self.ordered], dtype=bool)
+        years = np.array([r.year or 0 for r in self.ordered], dtype=np.int64)
+        self.years, self.has_year = years, has_year
+        self.sort_keys = {
+            "newest": np.where(has_year, -years, _NO_YEAR_KEY),
+            "oldest": np.where(has_year, years, _NO_YEAR_KEY),
+            "title": _title_ranks(self.ordered),
+        }
+        self._later = _named_by(self.ordered)
 
     def __len__(self) -> int:
         return len(self.ordered)
@@ -58,6 +81,71 @@ class DocTable:
         """Rows of the doc records, or of another kind of unit ("record": lesson records)."""
         docnums = searcher.docs_for_query(Term("kind", kind))
         return cls(_row(n, searcher.stored_fields(n)) for n in docnums)
+
+    def positions_of(self, docnums: Iterable[int]) -> np.ndarray:
+        """Positions of the rows among `docnums` (other docnums are left out)."""
+        found = np.fromiter(docnums, dtype=np.int64)
+        found = found[found < len(self.position)]
+        positions = self.position[found]
+        return positions[positions >= 0]
+
+    def mask(self, positions: np.ndarray | None = None) -> np.ndarray:
+        """A boolean row mask: True at `positions` (every row when None)."""
+        if positions is None:
+            return np.ones(len(self.ordered), dtype=bool)
+        mask = np.zeros(len(self.ordered), dtype=bool)
+        mask[positions] = True
+        return mask
+
+    def having(self, facet: int, codes: Iterable[str]) -> np.ndarray:
+        """Row mask of the rows with any of `codes` in facet number `facet`."""
+        rows, values, names = self._pairs[facet]
+        wanted = [i for i, name in enumerate(names) if name in set(codes)]
+        mask = np.zeros(len(self.ordered), dtype=bool)
+        mask[rows[np.isin(values, wanted)]] = True
+        return mask
+
+    def value_counts(self, facet: int, mask: np.ndarray) -> Counter[str]:
+        """How many rows of `mask` have each value of facet number `facet`."""
+        rows, values, names = self._pairs[facet]
+        counts = np.bincount(values[mask[rows]], minlength=len(names))
+        return Counter({names[i]: int(counts[i]) for i in np.flatnonzero(counts)})
+
+    def related(self, row: DocRow, field: int) -> list[DocRow]:
+        """The rows `row` names in RELATED_FIELDS[field] (indexed before it) and the later ones
+        that name it: a dictionary lookup, not a query per hit."""
+        ids = [*row.related[field], *self._later[field].get(row.doc_id, ())]
+        known = self.by_doc_id
+        return [known[i] for i in dict.fromkeys(ids) if i in known and i != row.doc_id]
+
+
+def _value_pairs(rows: list[DocRow], facet: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """(row positions, value ids, value names) of every (row, value) of one facet."""
+    ids: dict[str, int] = {}
+    positions, values = [], []
+    for position, row in enumerate(rows):
+        for value in row.values[facet]:
+            positions.append(position)
+            values.append(ids.setdefault(value, len(ids)))
+    return np.array(positions, dtype=np.int64), np.array(values, dtype=np.int64), list(ids)
+
+
+def _title_ranks(rows: list[DocRow]) -> np.ndarray:
+    """Dense rank of each row's title (accent- and case-folded, untitled last); equal titles
+    share a rank, so their ties are broken by score."""
+    keys = [(not row.title, vocab.fold(row.title)) for row in rows]
+    rank = {key: i for i, key in enumerate(sorted(set(keys)))}
+    return np.array([rank[key] for key in keys], dtype=np.int64)
+
+
+def _named_by(rows: list[DocRow]) -> list[dict[str, list[str]]]:
+    """Per related field: doc_id -> the later documents that name it."""
+    later: list[dict[str, list[str]]] = [defaultdict(list) for _ in RELATED_FIELDS]
+    for row in rows:
+        for field, named in enumerate(row.related):
+            for doc_id in named:
+                later[field][doc_id].append(row.doc_id)
+    return later
 
 
 def _row(docnum: int, stored: Mapping) -> DocRow:
@@ -73,7 +161,9 @@ def _row(docnum: int, stored: Mapping) -> DocRow:
     values |= {name: split_codes(stored.get(name, "")) for name in FACETS if name not in values}
     row_values = tuple(values[name] for name in FACETS)
     visibility = stored.get("visibility", "")
-    return DocRow(docnum, stored["doc_id"], stored.get("title", ""), year, row_values, visibility)
+    related = tuple(split_codes(stored.get(name) or "") for name in RELATED_FIELDS)
+    title = stored.get("title", "")
+    return DocRow(docnum, stored["doc_id"], title, year, row_values, visibility, related)
 
 
 def split_codes(stored: str) -> tuple[str, ...]:
@@ -114,6 +204,50 @@ def select(
         elif len(misses) == 1:
             counts[misses[0]].update(row.values[misses[0]])
     return Selection(matching, counts)
+
+
+@dataclass(frozen=True)
+class MaskSelection:
+    selected: np.ndarray  # row mask: matching the query and passing every filter
+    counts: list[Counter[str]]  # per facet (FACETS order): counts ignoring its own filter
+
+
+def counts(
+    table: DocTable,
+    matched: np.ndarray,
+    filters: Mapping[str, Iterable[str]],
+    year_range: tuple[int | None, int | None] = (None, None),
+) -> MaskSelection:
+    """`select`'s rule on row masks, vectorised: `matched` (the query's rows) filtered, and
+    every facet counted over the rows that pass every *other* facet's filter."""
+    passes: list[np.ndarray | None] = []
+    fails = np.zeros(len(table), dtype=np.int8)
+    for i, name in enumerate(FACETS):
+        wanted = tuple(filters.get(name, ()))
+        passing = table.having(i, wanted) if wanted else None
+        if name == "year" and year_range != (None, None):
+            in_range = _years_in(table, *year_range)
+            passing = in_range if passing is None else passing & in_range
+        passes.append(passing)
+        if passing is not None:
+            fails += ~passing
+    selected = matched & (fails == 0)
+    found = []
+    for i, passing in enumerate(passes):
+        # a row failing only this facet's own filter still counts for it
+        base = selected if passing is None else matched & ((fails == 0) | (fails == 1) & ~passing)
+        found.append(table.value_counts(i, base))
+    return MaskSelection(selected, found)
+
+
+def _years_in(table: DocTable, low: int | None, high: int | None) -> np.ndarray:
+    # A document without a year cannot be said to fall in a range: left out.
+    inside = table.has_year.copy()
+    if low is not None:
+        inside &= table.years >= low
+    if high is not None:
+        inside &= table.years <= high
+    return inside
 
 
 def facet_groups(

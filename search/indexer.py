@@ -42,11 +42,14 @@ from acervo.ingest.models import (
 from acervo.plurals import ngettext
 from acervo.search import records, schema
 from acervo.search.access import Access
+from acervo.search.analysis import TOKEN_PATTERN
 from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
 from acervo.search.lock import IndexLock
+from acervo.search.models import FACETS
 from acervo.search.searcher import Searcher
+from acervo.search.weighting import FieldAverageBM25F
 
 CURRENT_FILE = "CURRENT"
 GENERATION = re.compile(r"gen-(\d{6})")
@@ -65,6 +68,7 @@ COMPOUND_SEGMENTS = False
 # one as hard links (tests/search/test_indexer.py checks the live files stay byte-identical).
 WHOOSH_FILE_PREFIXES = ("MAIN_", "_MAIN_")
 WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
+MAX_IDLE_SEARCHERS = 8  # open searchers kept for reuse per process (about one per thread)
 PAUSE_ENV = "ACERVO_TEST_PAUSE_AT"  # test hook, see _test_pause
 # What an administrator can do about each way the disk can refuse a write.
 DISK_ERRORS = {
@@ -124,6 +128,7 @@ class IndexStore:
         self._tables: dict[tuple[str, str], DocTable] = {}
         self._tables_lock = threading.Lock()
         self._history: tuple[str, Mapping[str, DocHistory]] = ("", {})
+        self._pool: _SearcherPool | None = None  # open Whoosh searchers of the live generation
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -137,16 +142,37 @@ class IndexStore:
 
     def open_searcher(self, access: Access | None = None) -> Searcher:
         """A searcher over the live generation that sees what `access` allows (None: every
-        document, for the shell and ingest; the web always passes the user's Access)."""
+        document, for the shell and ingest; the web always passes the user's Access).
+
+        Its Whoosh searcher comes from a pool kept per generation (opening one per request cost
+        +73% of a search on a small index); closing gives it back. A request never shares one
+        with another request at the same time."""
         generation = self._require_generation()
-        whoosh_searcher = index.open_dir(str(self.root / generation)).searcher()
-        return Searcher(
-            whoosh_searcher,
-            self._table(generation, whoosh_searcher),
-            self._table(generation, whoosh_searcher, schema.RECORD),
-            history=self.history(generation),
-            access=access,
-        )
+        pool = self._generation_pool(generation)
+        whoosh_searcher = pool.take()
+        try:
+            table = self._table(generation, whoosh_searcher)
+            pool.count_fields(table)
+            return Searcher(
+                whoosh_searcher,
+                table,
+                self._table(generation, whoosh_searcher, schema.RECORD),
+                history=self.history(generation),
+                access=access,
+                release=pool.give_back,
+                parsed_cache=pool.parsed,
+            )
+        except BaseException:
+            pool.give_back(whoosh_searcher)
+            raise
+
+    def _generation_pool(self, generation: str) -> _SearcherPool:
+        with self._tables_lock:
+            if self._pool is None or self._pool.generation != generation:
+                if self._pool is not None:
+                    self._pool.retire()  # searchers in use close when given back
+                self._pool = _SearcherPool(self.root, generation)
+            return self._pool
 
     def history(self, generation: str | None = None) -> Mapping[str, DocHistory]:
         """doc_id -> when it was added and updated (search/catalog.py), read once per generation."""
@@ -349,6 +375,53 @@ class IndexStore:
         for path in self.root.iterdir():
             if _generation_number(path.name) and path.name not in keep:
                 shutil.rmtree(path, ignore_errors=True)
+
+
+class _SearcherPool:
+    """Open Whoosh searchers of one committed generation, reused by successive requests.
+
+    Whoosh readers are not safe for two threads at once, so each request takes its own; idle
+    ones wait here (at most MAX_IDLE_SEARCHERS). Parsed queries are cached here too: their
+    expansions (wildcards, thesaurus) depend only on the generation's words.
+    """
+
+    def __init__(self, root: Path, generation: str) -> None:
+        self.root, self.generation = root, generation
+        self.parsed: dict = {}
+        self._idle: list[WhooshSearcher] = []
+        self._lock = threading.Lock()
+        self._retired = False
+        self._records: dict[str, int] = {}  # text field -> doc records holding it (scoring)
+        self._weighting = FieldAverageBM25F(self._records)
+
+    def take(self) -> WhooshSearcher:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return index.open_dir(str(self.root / self.generation)).searcher(weighting=self._weighting)
+
+    def count_fields(self, table: DocTable) -> None:
+        """Tell the scoring how many doc records hold each title/body field (by language)."""
+        if self._records:
+            return
+        english = int(table.having(FACETS.index("language"), [schema.ENGLISH]).sum())
+        for language, holding in (("es", len(table) - english), (schema.ENGLISH, english)):
+            for field in schema.text_fields(language):
+                self._records[field] = holding
+
+    def give_back(self, whoosh_searcher: WhooshSearcher) -> None:
+        with self._lock:
+            if not self._retired and len(self._idle) < MAX_IDLE_SEARCHERS:
+                self._idle.append(whoosh_searcher)
+                return
+        whoosh_searcher.close()
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retired = True
+            idle, self._idle = self._idle, []
+        for whoosh_searcher in idle:
+            whoosh_searcher.close()
 
 
 class Snapshot:
@@ -567,7 +640,7 @@ def doc_record(doc: ExtractedDocument) -> dict:
         "page": 0,
         title_field: meta.title,
         body_field: "\n\n".join(page.text for page in doc.pages),
-        schema.WORDS_FIELD: "\n\n".join([meta.title, *(page.text for page in doc.pages)]),
+        schema.WORDS_FIELD: distinct_words([meta.title, *(page.text for page in doc.pages)]),
         "path": list(doc.paths),
         "excerpt": _excerpt(doc),
         "title": meta.title,
@@ -597,6 +670,15 @@ def doc_record(doc: ExtractedDocument) -> dict:
     return record | {name: value for name, value in facets.items() if value not in (None, "")}
 
 
+def distinct_words(texts: Iterable[str]) -> str:
+    """Each word of `texts` once: what the `words` field needs (its lexicon and which documents
+    hold a word, for wildcards, fuzzy words and spelling), a tenth of the text to analyse."""
+    return " ".join(dict.fromkeys(word for text in texts for word in _WORD.findall(text)))
+
+
+_WORD = re.compile(TOKEN_PATTERN)
+
+
 def _excerpt(doc: ExtractedDocument) -> tuple[int, str]:
     """(page number, start of its text) of the first page that has text."""
     page = next((p for p in doc.pages if p.text.strip()), None)
@@ -617,6 +699,6 @@ def page_records(doc: ExtractedDocument) -> Iterator[dict]:
                 "kind": schema.PAGE,
                 "doc_id": doc.doc_id,
                 "page": page.number,
-                body_field: page.text,
+                schema.page_field(body_field): page.text,
                 "text": page.text,
             }

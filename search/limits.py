@@ -6,8 +6,13 @@ stem `migr`. Each matching word is then analysed like any typed word and searche
 fields. Two limits keep a pathological query (`*a*`, `a*b*c*d*`) from holding a server thread:
 
 - at most `MAX_EXPANSION_WORDS` words per wildcard or fuzzy word: the most frequent ones;
-- `EXPANSION_TIME_S` to find them and `SEARCH_TIME_S` for the search itself (Whoosh's
-  TimeLimitCollector), after which the analyst gets `QueryTooExpensive` with a Spanish message.
+- one deadline per request (`budget()`, REQUEST_TIME_S) covering parsing, expansion, the search
+  and the passages: every stage checks the same clock, after which the analyst gets
+  `QueryTooExpensive` with a Spanish message. Without a budget (library callers) each stage gets
+  its own EXPANSION_TIME_S / SEARCH_TIME_S.
+
+Before any of that, `check_query_size` refuses a query over the size budget (words, patterns,
+nesting), so a kilobyte of `*ti*` never starts expanding.
 """
 
 from __future__ import annotations
@@ -15,10 +20,19 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import cache
 
 from whoosh.analysis import Analyzer
-from whoosh.collectors import TimeLimit, TimeLimitCollector, UnlimitedCollector
+from whoosh.collectors import (
+    Collector,
+    TimeLimit,
+    TopCollector,
+    UnlimitedCollector,
+    WrappingCollector,
+)
 from whoosh.query import NullQuery, Or, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
@@ -31,12 +45,120 @@ EXPANSION_TIME_S = 2.0
 SEARCH_TIME_S = 2.0
 MAX_FUZZY_DISTANCE = 2
 CHECK_EVERY = 512  # lexicon words read between two looks at the clock
+REQUEST_TIME_S = 10.0  # one search request: parsing, expansion, search and passages (a loaded
+# machine can be 10x slower than an idle one: a bound against runaway queries, not a target)
+EXPORT_TIME_S = 120.0  # one export: every hit and its passage
+# The size budget of a query, checked before any work (a user's query is rarely over 12 words).
+MAX_QUERY_WORDS = 40
+MAX_PATTERN_WORDS = 6  # wildcard (`migra*`, `*ti*`) and fuzzy (`migracion~`) words
+MAX_NESTING = 8  # parentheses inside parentheses
 
 TOO_SLOW = (
     "La búsqueda «{query}» es demasiado amplia: no terminó en {seconds:g} s. Precísela: escriba "
     "más letras junto a los comodines «*» y «?», quite el «~» o añada palabras (por ejemplo "
     "migra* en lugar de *a*)."
 )
+
+
+TOO_BIG = (
+    "La búsqueda es demasiado grande: {what}. Acórtela (por ejemplo, busque primero las "
+    "palabras principales y use los filtros para precisar)."
+)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    deadline: float  # time.monotonic() value
+    seconds: float
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("acervo_search_budget", default=None)
+
+
+@contextmanager
+def budget(seconds: float | None = None, started: float | None = None) -> Iterator[None]:
+    """One deadline for everything done inside: `seconds` (default REQUEST_TIME_S) from
+    `started` (a time.monotonic() value; default now). Nested budgets keep the outer one."""
+    if _budget.get() is not None:
+        yield
+        return
+    seconds = REQUEST_TIME_S if seconds is None else seconds
+    begin = time.monotonic() if started is None else started
+    token = _budget.set(_Budget(begin + seconds, seconds))
+    try:
+        yield
+    finally:
+        _budget.reset(token)
+
+
+def _remaining(default_s: float) -> tuple[float, float]:
+    """(seconds left, seconds of the whole budget) for the current stage."""
+    current = _budget.get()
+    if current is None:
+        return default_s, default_s
+    return max(0.0, current.deadline - time.monotonic()), current.seconds
+
+
+def _too_slow(shown: str, seconds: float) -> QueryTooExpensive:
+    return QueryTooExpensive(TOO_SLOW.format(query=shown, seconds=seconds))
+
+
+def check_time(shown: str) -> None:
+    """Raise QueryTooExpensive if the request's budget is spent (no budget: never)."""
+    left, seconds = _remaining(float("inf"))
+    if left <= 0:
+        raise _too_slow(shown, seconds)
+
+
+def within_deadline(items: Iterable[int], shown: str) -> Iterator[int]:
+    """`items`, looking at the request's clock every CHECK_EVERY of them."""
+    for n, item in enumerate(items):
+        if n % CHECK_EVERY == 0:
+            check_time(shown)
+        yield item
+
+
+def check_query_size(text: str) -> None:
+    """Refuse, before parsing, a query over the size budget (QueryTooExpensive, in Spanish)."""
+    words = text.split()
+    if len(words) > MAX_QUERY_WORDS:
+        what = f"tiene {len(words)} palabras y el máximo es {MAX_QUERY_WORDS}"
+        raise QueryTooExpensive(TOO_BIG.format(what=what))
+    patterns = [w for w in words if _is_pattern(w)]
+    if len(patterns) > MAX_PATTERN_WORDS:
+        what = (
+            f"tiene {len(patterns)} palabras con comodines o «~» ({', '.join(patterns[:3])}…) "
+            f"y el máximo es {MAX_PATTERN_WORDS}"
+        )
+        raise QueryTooExpensive(TOO_BIG.format(what=what))
+    if (depth := _nesting(text)) > MAX_NESTING:
+        what = f"tiene {depth} paréntesis anidados y el máximo es {MAX_NESTING}"
+        raise QueryTooExpensive(TOO_BIG.format(what=what))
+
+
+def has_patterns(text: str) -> bool:
+    """The query has wildcard or fuzzy words: the searches whose cost can explode."""
+    return any(_is_pattern(word) for word in text.split())
+
+
+def _is_pattern(word: str) -> bool:
+    bare = word.strip('()"-')
+    return bare not in ("", "*") and ("*" in bare or "?" in bare or "~" in bare)
+
+
+def _nesting(text: str) -> int:
+    """Deepest parenthesis nesting outside quotes."""
+    depth = deepest = 0
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif not quoted and char == ")":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -64,10 +186,11 @@ def _literal_prefix(pattern: str) -> str:
 
 
 def _timed(words: Iterable[str], query: str) -> Iterator[str]:
-    deadline = time.monotonic() + EXPANSION_TIME_S
+    left, seconds = _remaining(EXPANSION_TIME_S)
+    deadline = time.monotonic() + left
     for n, word in enumerate(words):
         if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
-            raise QueryTooExpensive(TOO_SLOW.format(query=query, seconds=EXPANSION_TIME_S))
+            raise _too_slow(query, seconds)
         yield word
 
 
@@ -165,13 +288,61 @@ class SurfaceQuery(Query):
 
 
 def search_all(searcher: WhooshSearcher, query: Query, shown: str) -> dict[int, float]:
-    """docnum -> score of every match, within SEARCH_TIME_S (else QueryTooExpensive)."""
+    """docnum -> score of every match, within the request's time (else QueryTooExpensive)."""
+    return dict(_collect(searcher, query, UnlimitedCollector(), shown))
+
+
+def top_scores(
+    searcher: WhooshSearcher, query: Query, limit: int, allow: set[int] | None, shown: str
+) -> list[tuple[int, float]]:
+    """(docnum, score) of the `limit` best matches (among `allow`, when given), best first.
+
+    Whoosh's top-k collector skips posting blocks that cannot reach the current top `limit`
+    (block quality), so the cost follows the page shown rather than the number of matches.
+    """
+    if allow is not None and not allow:
+        return []  # Whoosh reads an empty filter set as "no filter"
+    try:
+        return _collect(searcher, query, TopCollector(limit=limit), shown, allow)
+    except AssertionError:
+        # Block-quality skipping asserts on some matcher trees (PITFALLS.md): the same top
+        # `limit`, without the skipping.
+        collector = TopCollector(limit=limit, usequality=False)
+        return _collect(searcher, query, collector, shown, allow)
+
+
+class _BoundedCollector(WrappingCollector):
+    """Collects into `child` only the documents in `allow` (all when None), raising TimeLimit at
+    `deadline`. Whoosh's FilterCollector and TimeLimitCollector cannot be combined: the outer one
+    hands every match to the inner collector's `collect`, skipping the other's check."""
+
+    def __init__(self, child: Collector, allow: set[int] | None, deadline: float) -> None:
+        super().__init__(child)
+        self.allow, self.deadline = allow, deadline
+
+    def collect_matches(self) -> None:
+        child, allow, offset = self.child, self.allow, self.child.offset
+        for n, sub_docnum in enumerate(child.matches()):
+            if n % CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+                raise TimeLimit
+            if allow is None or offset + sub_docnum in allow:
+                child.collect(sub_docnum)
+
+
+def _collect(
+    searcher: WhooshSearcher,
+    query: Query,
+    collector: Collector,
+    shown: str,
+    allow: set[int] | None = None,
+) -> list[tuple[int, float]]:
     # No SIGALRM: it only works in the main thread (waitress serves in others) and Whoosh would
     # leave its handler installed, replacing pytest-timeout's or a server's. The collector checks
-    # the clock between hits instead; expansion has its own deadline (matching_words).
-    collector = TimeLimitCollector(UnlimitedCollector(), SEARCH_TIME_S, use_alarm=False)
+    # the clock between hits instead; expansion checks it between lexicon words.
+    left, seconds = _remaining(SEARCH_TIME_S)
+    bounded = _BoundedCollector(collector, allow, time.monotonic() + left)
     try:
-        searcher.search_with_collector(query, collector)
+        searcher.search_with_collector(query, bounded)
     except TimeLimit as exc:
-        raise QueryTooExpensive(TOO_SLOW.format(query=shown, seconds=SEARCH_TIME_S)) from exc
-    return dict(collector.results().items())
+        raise _too_slow(shown, seconds) from exc
+    return list(bounded.results().items())

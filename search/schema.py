@@ -2,9 +2,11 @@
 
 - a *doc* record per document: metadata, facet fields, the whole text (indexed, not stored); it
   is what queries match, rank and count;
-- a *page* record per page: the page's text (indexed, and stored in `text` for highlighting), so
-  that passages carry their page number and long documents do not hit the highlighter's
-  32,768-character limit;
+- a *page* record per page: the page's text (indexed in `page_es`/`page_en`, and stored in `text`
+  for highlighting), so that passages carry their page number and long documents do not hit the
+  highlighter's 32,768-character limit. Pages have their own text fields, not the doc records'
+  `body_*`: a search walks only the doc records' postings (measured 2-3x faster than skipping
+  the interleaved page postings of a shared field), and passages only the pages';
 - a *record* unit per lessons-learned record (kind "record"): the record's text, its own facets
   (code, area, lesson type, SDG, GCM, places) and its document's metadata, linked by doc_id and
   page; what a search with `result_type="records"` matches.
@@ -33,6 +35,11 @@ def text_fields(language: str) -> tuple[str, str]:
     return f"title_{suffix}", f"body_{suffix}"
 
 
+def page_field(body_field: str) -> str:
+    """The page records' field holding what `body_field` holds on doc records."""
+    return body_field.replace("body_", "page_", 1)
+
+
 def build_schema() -> Schema:
     spanish, english = spanish_analyzer(), english_analyzer()
     return Schema(
@@ -43,6 +50,8 @@ def build_schema() -> Schema:
         title_en=TEXT(analyzer=english),
         body_es=TEXT(analyzer=spanish),
         body_en=TEXT(analyzer=english),
+        page_es=TEXT(analyzer=spanish),  # page records (page_field)
+        page_en=TEXT(analyzer=english),
         words=TEXT(analyzer=surface_analyzer(), phrase=False),  # WORDS_FIELD, doc records only
         # Multi-valued facets: one term per code, so a study by OIM and ACNUR counts under each.
         agency=KEYWORD(commas=True, lowercase=False, stored=True),

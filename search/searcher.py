@@ -1,20 +1,23 @@
 """Searching one index generation: a SearchRequest in, a SearchResult (or a stream of hits) out.
 
-A query runs once on the doc records; everything else (filters, year range, facet counts,
-match-all order) is done in Python on the generation's DocTable, then passages are found for the
-hits shown only. A searcher opened with an Access (search/access.py) leaves the documents its
-viewer may not see out of the candidate set before anything is counted (`_hidden`), and out of
-every other answer (document, similar, related versions, suggestions, missing words).
+A query runs once, unscored, on the doc records (a row mask); filters, year range and facet
+counts are numpy operations on the generation's DocTable; only the hits of the page shown are
+scored (Whoosh's top-k) and get passages. A most-words query (search/coordination.py) scores
+every match while it matches, so its scores are kept and ranked instead. A searcher opened with
+an Access (search/access.py) leaves the documents its viewer may not see out of the candidate
+set (`_match`, the one place it is formed) before anything is counted, and out of every other
+answer (document, similar, related versions, suggestions, missing words).
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
 
+import numpy as np
 from whoosh.query import And, Query, Require, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
@@ -29,29 +32,36 @@ from acervo.search.models import (
     MAX_PER_PAGE,
     RESULT_TYPES,
     SORTS,
-    Expansion,
     SearchHit,
     SearchRequest,
     SearchResult,
     SimilarDoc,
 )
-from acervo.search.query import parse_query, positive_terms
+from acervo.search.query import ParsedQuery, parse_query, positive_terms
 from acervo.search.similar import similar_docnums
 
 EXPORT_BATCH = 50  # hits whose passages are computed together while streaming an export
+PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
 
 
 @dataclass(frozen=True)
-class _Ranked:
-    """The documents matching a request, best first, with their scores and the facet counts."""
+class _Matched:
+    """The candidate set of a request, formed in one place (`Searcher._match`): the rows the
+    query matches that the viewer may see, passing the filters, with the facet counts."""
 
-    rows: list[DocRow]
-    scores: dict[int, float]  # docnum -> score (empty for match-all)
-    passage_query: Query | None  # None: show each document's excerpt
+    parsed: ParsedQuery
+    table: DocTable
+    kind: str  # what the rows are: doc records, or lesson record units
+    selected: np.ndarray  # row mask over `table`
     counts: list[Counter[str]]  # per facet, in FACETS order
-    expansions: tuple[Expansion, ...] = ()  # thesaurus alternatives searched too
-    kind: str = schema.DOC  # what the rows are: doc records, or lesson record units
+    narrowed: bool  # fewer rows selected than the query matches (filters, years, access)
+    typed: str  # the query as searched, for messages
+    scores: dict[int, float] | None = None  # docnum -> score, when every match was scored
     all_words: int | None = None  # rows holding every typed word (None: all words required)
+
+    @property
+    def passage_query(self) -> Query | None:  # None: show each document's excerpt
+        return None if self.parsed.match_all else self.parsed.passage_query
 
 
 class Searcher:
@@ -64,6 +74,8 @@ class Searcher:
         record_table: DocTable | None = None,
         history: Mapping[str, DocHistory] | None = None,
         access: Access | None = None,
+        release: Callable[[WhooshSearcher], None] | None = None,
+        parsed_cache: MutableMapping | None = None,
     ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
@@ -73,6 +85,10 @@ class Searcher:
         # None: everything (the shell, ingest); the web always passes the user's Access
         self._hidden = _hidden(self.table, access)  # doc ids the viewer may not see
         self._hidden_docnums = {self.table.by_doc_id[i].docnum for i in self._hidden}
+        self._visible: dict[int, np.ndarray] = {}  # id(table) -> rows the viewer may see
+        self._release = release  # gives a shared Whoosh searcher back to its generation's pool
+        # (query, expand) -> ParsedQuery: shared by the searchers of one generation
+        self._parsed = {} if parsed_cache is None else parsed_cache
 
     @property
     def record_table(self) -> DocTable:
@@ -87,30 +103,38 @@ class Searcher:
         self.close()
 
     def close(self) -> None:
-        self.whoosh_searcher.close()
+        if self._release is not None:
+            self._release(self.whoosh_searcher)
+            self._release = None
+        else:
+            self.whoosh_searcher.close()
 
     def search(self, req: SearchRequest) -> SearchResult:
         """One page of hits. A word found in no document is searched as its spelling
         correction (the result's request holds the corrected query, `corrected_from` the typed
         one) unless `req.correct` is off; then the correction is only suggested."""
+        with limits.budget():  # one deadline for the whole search (the caller's, if it set one)
+            return self._search(req)
+
+    def _search(self, req: SearchRequest) -> SearchResult:
         _validate(req)
         typed = req.query
         corrected = self._correction(req) if req.correct else None
         if corrected is not None:
             req = replace(req, query=corrected)
-        ranked = self._rank(req)
+        matched = self._match(req)
         start = (req.page - 1) * req.per_page
-        shown = ranked.rows[start : start + req.per_page]
-        hits = self._hits(shown, ranked, per_doc=snippets.PASSAGES_PER_DOC)
-        groups = facets.facet_groups(ranked.counts, req.filters)
+        shown = self._page(matched, req.sort, start, start + req.per_page)
+        hits = self._hits(shown, matched, per_doc=snippets.PASSAGES_PER_DOC)
+        total = int(matched.selected.sum())
         return SearchResult(
             request=req,
-            total=len(ranked.rows),
+            total=total,
             hits=tuple(hits),
-            facets=groups,
-            expansions=ranked.expansions,
-            suggestion=None if req.correct else self._suggestion(req, len(ranked.rows)),
-            all_words_total=ranked.all_words,
+            facets=facets.facet_groups(matched.counts, req.filters),
+            expansions=matched.parsed.expansions,
+            suggestion=None if req.correct else self._suggestion(req, total),
+            all_words_total=matched.all_words,
             corrected_from=typed if corrected is not None else None,
         )
 
@@ -166,15 +190,22 @@ class Searcher:
     def iter_hits(self, req: SearchRequest) -> Iterator[SearchHit]:
         """Every matching hit, best first, each with its best passage, in batches (exports)."""
         _validate(req)
-        ranked = self._rank(req)
-        rows = iter(ranked.rows)
-        while batch := list(islice(rows, EXPORT_BATCH)):
-            yield from self._hits(batch, ranked, per_doc=1)
+        started = time.monotonic()  # one deadline for the whole export, checked batch by batch
+        with limits.budget(limits.EXPORT_TIME_S, started):
+            matched = self._match(req)
+            ranked = iter(self._all_ranked(matched, req.sort))
+        while True:
+            with limits.budget(limits.EXPORT_TIME_S, started):
+                batch = self._hits(list(islice(ranked, EXPORT_BATCH)), matched, per_doc=1)
+            if not batch:
+                return
+            yield from batch
 
     def count(self, req: SearchRequest) -> int:
-        """How many documents match `req` (no passages, no page): cheap "what if" searches."""
+        """How many documents match `req` (no passages, no page, no scores): cheap "what if"."""
         _validate(req)
-        return len(self._rank(req).rows)
+        with limits.budget():
+            return int(self._match(req).selected.sum())
 
     def facet_pairs(
         self, req: SearchRequest, row_facet: str, col_facet: str
@@ -188,10 +219,12 @@ class Searcher:
         """
         _validate(req)
         others = {k: v for k, v in req.filters.items() if k not in (row_facet, col_facet)}
-        ranked = self._rank(replace(req, filters=others))
+        with limits.budget():
+            matched = self._match(replace(req, filters=others))
         r, c = FACETS.index(row_facet), FACETS.index(col_facet)
         pairs: Counter[tuple[str, str]] = Counter()
-        for row in ranked.rows:
+        for position in np.flatnonzero(matched.selected):
+            row = matched.table.ordered[position]
             pairs.update((a, b) for a in row.values[r] for b in row.values[c])
         return pairs
 
@@ -212,108 +245,171 @@ class Searcher:
     def document(self, doc_id: str) -> SearchHit | None:
         """The indexed document `doc_id` (with every path and its page count), or None (also
         when the viewer may not see it)."""
-        if doc_id in self._hidden:
+        row = self.table.by_doc_id.get(doc_id)
+        if row is None or doc_id in self._hidden:
             return None
-        query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
-        docnum = next(iter(self.whoosh_searcher.docs_for_query(query)), None)
-        if docnum is None:
-            return None
-        fields = self.whoosh_searcher.stored_fields(docnum)
-        return self._with_related(_hit(fields, score=0.0, passages=()), fields)
+        fields = self.whoosh_searcher.stored_fields(row.docnum)
+        return self._with_related(_hit(fields, score=0.0, passages=()), row)
 
-    def _rank(self, req: SearchRequest) -> _Ranked:
-        parsed = parse_query(req.query, expand=req.expand)
+    # ---- the candidate set ---------------------------------------------------------------
+
+    def _match(self, req: SearchRequest) -> _Matched:
+        """The one place where a request's candidate rows are formed (then counted, ranked)."""
+        parsed = self._parse(req)
         table, kind = self.table, schema.DOC
         if req.result_type == "records":  # the same query and filters on lesson records
             parsed, table, kind = records.for_records(parsed), self.record_table, schema.RECORD
+        scores = None
         if parsed.match_all:
-            scores: dict[int, float] = {}
-            candidates = table.ordered  # already year desc, then title
+            matched = table.mask()
+        elif parsed.relaxed_words:
+            # A most-words query scores every match inside its matcher: score once, keep it.
+            only = Require(parsed.doc_query, Term("kind", kind))
+            scores = limits.search_all(self.whoosh_searcher, only, req.query)
+            matched = table.mask(table.positions_of(scores))
         else:
-            scores = self._scores(parsed.doc_query, req.query, kind)
-            candidates = [table.by_docnum[n] for n in scores]
+            docs = self.whoosh_searcher.docs_for_query(parsed.doc_query)
+            matched = table.mask(table.positions_of(limits.within_deadline(docs, req.query)))
+        found = int(matched.sum())
         if self._hidden:  # the one place access is applied: before any count
-            candidates = [row for row in candidates if row.doc_id not in self._hidden]
-
-        def in_years(year: int | None) -> bool:
-            return _in_range(year, req.year_from, req.year_to)
-
+            matched &= self._visible_rows(table)
         cutoffs = [req.updated_after] if req.updated_after is not None else []
         if req.added_within is not None:
             cutoffs.append(time.time() - req.added_within * 86400)
         if cutoffs:
             cutoff = max(cutoffs)
-            candidates = [r for r in candidates if self._updated(r.doc_id) > cutoff]
-        selection = facets.select(candidates, req.filters, in_years)
-        rows = _sorted(selection.matching, scores, req.sort, self._updated)
-        passage_query = None if parsed.match_all else parsed.passage_query
+            matched &= np.array([self._updated(r.doc_id) > cutoff for r in table.ordered])
+        selection = facets.counts(table, matched, req.filters, (req.year_from, req.year_to))
         all_words = None
-        if parsed.relaxed_words:
-            all_words = sum(coordination.has_every_word(scores[r.docnum]) for r in rows)
-        return _Ranked(
-            rows, scores, passage_query, selection.counts, parsed.expansions, kind, all_words
-        )
+        if parsed.relaxed_words and scores is not None:
+            shown = table.docnums[selection.selected].tolist()
+            all_words = sum(coordination.has_every_word(scores[n]) for n in shown)
+        narrowed = int(selection.selected.sum()) < found
+        return _Matched(
+            parsed, table, kind, selection.selected, selection.counts, narrowed, req.query,
+            scores, all_words,
+        )  # fmt: skip
+
+    def _visible_rows(self, table: DocTable) -> np.ndarray:
+        if id(table) not in self._visible:
+            hidden = self._hidden
+            self._visible[id(table)] = np.array([r.doc_id not in hidden for r in table.ordered])
+        return self._visible[id(table)]
+
+    def _parse(self, req: SearchRequest) -> ParsedQuery:
+        """The parsed query, from this generation's cache when the same text was searched."""
+        key = (req.query, req.expand)
+        parsed = self._parsed.get(key)
+        if parsed is None:
+            limits.check_query_size(req.query)  # refuse before doing any work
+            parsed = parse_query(req.query, expand=req.expand)
+            if len(self._parsed) >= PARSED_CACHE_QUERIES:
+                self._parsed.clear()  # a simple bound; dict operations are atomic under the GIL
+            self._parsed[key] = parsed
+        return parsed
 
     def _updated(self, doc_id: str) -> float:
         """When the document was last added or updated (0: an index from before history)."""
         found = self.history.get(doc_id)
         return found.updated if found else 0.0
 
-    def _scores(self, doc_query: Query, typed: str, kind: str = schema.DOC) -> dict[int, float]:
-        """docnum -> score of every doc record (or unit of `kind`) matching the query."""
-        # Require keeps the query's own scores and skips page records inside the matcher.
-        only_docs = Require(doc_query, Term("kind", kind))
-        # bounded: a wildcard or fuzzy query may not hold a server thread (search/limits.py)
-        return limits.search_all(self.whoosh_searcher, only_docs, typed)
+    # ---- ranking only what is shown ------------------------------------------------------
 
-    def _hits(self, rows: Sequence[DocRow], ranked: _Ranked, per_doc: int) -> list[SearchHit]:
-        if ranked.kind == schema.RECORD:
-            return records.record_hits(
-                self.whoosh_searcher, rows, ranked.scores, ranked.passage_query
-            )
+    def _page(self, m: _Matched, sort: str, start: int, end: int) -> list[tuple[DocRow, float]]:
+        """The rows at [start, end) of the selection in `sort` order, with their scores."""
+        if m.scores is not None:  # every match scored already: order them all
+            return self._all_ranked(m, sort)[start:end]
+        if sort == "relevance":
+            if m.parsed.match_all:  # the table's own order: year desc, then title
+                positions = np.flatnonzero(m.selected)[start:end]
+                return [(m.table.ordered[p], 0.0) for p in positions]
+            top = self._top(m, end, m.selected if m.narrowed else None)
+            return [(m.table.by_docnum[docnum], score) for docnum, score in top[start:end]]
+        positions = np.flatnonzero(m.selected)
+        keys = self._sort_keys(m.table, sort)[positions]
+        order = np.argsort(keys, kind="stable")  # positions ascend: ties keep a fixed order
+        positions, keys = positions[order], keys[order]
+        if start >= len(positions):
+            return []
+        # Ties on the page's first and last keys are broken by score: score only those groups.
+        low = int(np.searchsorted(keys, keys[start], side="left"))
+        high = int(np.searchsorted(keys, keys[min(end, len(keys)) - 1], side="right"))
+        group = positions[low:high]
+        scores = self._scores_of(m, group) if not m.parsed.match_all else {}
+        ranked = _by_key(m.table, group, keys[low:high], scores)
+        return ranked[start - low : end - low]
+
+    def _all_ranked(self, m: _Matched, sort: str) -> list[tuple[DocRow, float]]:
+        """Every selected row in `sort` order with its score (exports: everything is shown)."""
+        positions = np.flatnonzero(m.selected)
+        if m.scores is not None:  # most-words tiers first, in every order (coordination.py)
+            rows = _sorted([m.table.ordered[p] for p in positions], m.scores, sort, self._updated)
+            return [(row, m.scores.get(row.docnum, 0.0)) for row in rows]
+        scores = {} if m.parsed.match_all else self._scores_of(m, positions)
+        if sort != "relevance":
+            keys = self._sort_keys(m.table, sort)[positions]
+            return _by_key(m.table, positions, keys, scores)
+        rows = [m.table.ordered[p] for p in positions]  # match-all: the table's order
+        if scores:
+            rows.sort(key=lambda r: (-scores[r.docnum], r.docnum))
+        return [(row, scores.get(row.docnum, 0.0)) for row in rows]
+
+    def _sort_keys(self, table: DocTable, sort: str) -> np.ndarray:
+        if sort == "added":  # newest ingest first; read from this generation's catalog
+            return np.array([-self._updated(row.doc_id) for row in table.ordered])
+        return table.sort_keys[sort]
+
+    def _top(self, m: _Matched, limit: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
+        """(docnum, score) of the `limit` best rows (of `allowed` rows), best first."""
+        query = Require(m.parsed.doc_query, Term("kind", m.kind))
+        allow = None if allowed is None else set(m.table.docnums[allowed].tolist())
+        return limits.top_scores(self.whoosh_searcher, query, limit, allow, m.typed)
+
+    def _scores_of(self, m: _Matched, positions: np.ndarray) -> dict[int, float]:
+        """docnum -> score of the rows at `positions` (scored only those)."""
+        if not len(positions):
+            return {}
+        return dict(self._top(m, len(positions), m.table.mask(positions)))
+
+    # ---- hits ----------------------------------------------------------------------------
+
+    def _hits(
+        self, ranked: Sequence[tuple[DocRow, float]], m: _Matched, per_doc: int
+    ) -> list[SearchHit]:
+        rows = [row for row, _ in ranked]
+        scores = {row.docnum: score for row, score in ranked}
+        if m.kind == schema.RECORD:
+            return records.record_hits(self.whoosh_searcher, rows, scores, m.passage_query)
         stored = [self.whoosh_searcher.stored_fields(row.docnum) for row in rows]
         found = snippets.passages(
             self.whoosh_searcher,
-            ranked.passage_query,
+            m.passage_query,
             (snippets.hit_doc(fields) for fields in stored),
             per_doc=per_doc,
         )
         return [
-            self._with_related(
-                _hit(fields, ranked.scores.get(row.docnum, 0.0), found[fields["doc_id"]]), fields
-            )
+            self._with_related(_hit(fields, scores[row.docnum], found[fields["doc_id"]]), row)
             for row, fields in zip(rows, stored, strict=True)
         ]
 
-    def _with_related(self, hit: SearchHit, fields: Mapping) -> SearchHit:
+    def _with_related(self, hit: SearchHit, row: DocRow) -> SearchHit:
         """The hit with its near duplicates (other versions) and its translations (editions in
-        another language)."""
-        similar = self._related(hit.id, "near_duplicates", fields)
-        translations = self._related(hit.id, "translations", fields)
+        another language), from the generation's table: no query per hit."""
+        similar, translations = (self._related(row, i) for i in range(len(facets.RELATED_FIELDS)))
         if not (similar or translations):
             return hit
         return replace(hit, similar=similar, translations=translations)
 
-    def _related(self, doc_id: str, field: str, fields: Mapping) -> tuple[SimilarDoc, ...]:
-        """The documents the doc record names in `field` (indexed before it) and the later ones
-        that name it (found through the indexed field)."""
-        if field not in self.whoosh_searcher.schema:  # an index from before that field
-            return ()
-        later = And([Term("kind", schema.DOC), Term(field, doc_id)])
-        docnums = [self._docnum(i) for i in facets.split_codes(fields.get(field) or "")]
-        docnums += list(self.whoosh_searcher.docs_for_query(later))
+    def _related(self, row: DocRow, field: int) -> tuple[SimilarDoc, ...]:
         related = []
-        shown = (n for n in docnums if n is not None and n not in self._hidden_docnums)
-        for docnum in dict.fromkeys(shown):
-            other = self.whoosh_searcher.stored_fields(docnum)
+        for other_row in self.table.related(row, field):
+            if other_row.doc_id in self._hidden:
+                continue
+            other = self.whoosh_searcher.stored_fields(other_row.docnum)
             path = (other.get("paths") or [""])[0]
             title, language = other.get("title", ""), other.get("language", "")
             related.append(SimilarDoc(other["doc_id"], title, path, language))
         return tuple(related)
-
-    def _docnum(self, doc_id: str) -> int | None:
-        query = And([Term("kind", schema.DOC), Term("doc_id", doc_id)])
-        return next(iter(self.whoosh_searcher.docs_for_query(query)), None)
 
 
 def _hidden(table: DocTable, access: Access | None) -> frozenset[str]:
@@ -363,11 +459,17 @@ def _sorted(
     return sorted(rows, key=lambda r: (tier(r), r.year is None, sign * (r.year or 0), *tie(r)))
 
 
-def _in_range(year: int | None, low: int | None, high: int | None) -> bool:
-    if low is None and high is None:
-        return True
-    # A document without a year cannot be said to fall in a range: leave it out.
-    return year is not None and (low is None or year >= low) and (high is None or year <= high)
+def _by_key(
+    table: DocTable, positions: np.ndarray, keys: np.ndarray, scores: dict[int, float]
+) -> list[tuple[DocRow, float]]:
+    """Rows at `positions` ordered by their sort key (year, title or ingest time), ties by
+    score, then by a stable docnum order. Match-all rows have no scores."""
+    rows = [table.ordered[p] for p in positions]
+    order = sorted(
+        zip(keys.tolist(), rows, strict=True),
+        key=lambda kr: (kr[0], -scores.get(kr[1].docnum, 0.0), kr[1].docnum),
+    )
+    return [(row, scores.get(row.docnum, 0.0)) for _, row in order]
 
 
 def _hit(stored: dict, score: float, passages: tuple) -> SearchHit:

@@ -7,6 +7,7 @@ in a long document is found (PITFALLS: Whoosh's fragmenter stops at 32,768 chara
 
 from __future__ import annotations
 
+import copy
 import html
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -66,6 +67,27 @@ def passages(
     return result
 
 
+def on_pages(searcher: WhooshSearcher, query: Query) -> Query:
+    """`query` (on the doc records' body fields) moved to the page records' text fields."""
+    fields = {body: schema.page_field(body) for body in BODIES}
+    if not all(page in searcher.schema for page in fields.values()):
+        return query  # an index written before pages had their own fields
+
+    def move(node: Query) -> Query:
+        if isinstance(node, Or):
+            # Whoosh preloads every posting of an OR's words on an index under 5,000 records
+            # (ArrayUnionMatcher); the pages of ten documents need only a few of them.
+            node.matcher_type = Or.DEFAULT_MATCHER
+        if getattr(node, "fieldname", None) in fields:
+            node = copy.copy(node)  # accept() copies compound nodes, not leaves
+            node.fieldname = fields[node.fieldname]
+            if hasattr(node, "_expansion"):
+                node._expansion = None  # a SurfaceQuery's words were looked up for the old field
+        return node
+
+    return query.accept(move)
+
+
 def _best_pages(
     searcher: WhooshSearcher, passage_query: Query | None, doc_ids: list[str], per_doc: int
 ) -> dict[str, list[tuple[int, str]]]:
@@ -75,7 +97,7 @@ def _best_pages(
     # Require, not a filter: the few postings of these doc_ids drive the intersection, so the
     # passage query is not run over the whole index; only its own terms score.
     these_pages = And([Term("kind", schema.PAGE), Or([Term("doc_id", d) for d in doc_ids])])
-    query = Require(passage_query, these_pages)
+    query = Require(on_pages(searcher, passage_query), these_pages)
     best: dict[str, list[tuple[int, str]]] = defaultdict(list)
     # Results come best first, so the first `per_doc` pages seen of a document are its best.
     for hit in searcher.search(query, limit=None):
@@ -98,7 +120,7 @@ def _query_terms(searcher: WhooshSearcher, passage_query: Query | None) -> froze
     return frozenset(
         text.decode("utf-8") if isinstance(text, bytes) else text
         for field, text in pairs
-        if field.startswith("body_")
+        if field.startswith(("body_", "page_"))
     )
 
 
@@ -114,30 +136,84 @@ class _WordMatcher:
     """Marks the tokens of a page whose analysed forms are query terms.
 
     Running the whole analyzer chain over every page was half the time of a search; here the
-    tokenizer alone splits the page and each distinct word goes through the chain once per
-    request (pages repeat their words), giving the same forms the indexer stored.
+    tokenizer's regular expression finds the page's words, each distinct word goes through the
+    chain once per process (pages repeat their words), giving the same forms the indexer stored,
+    and only the text around matched words is made into tokens for the fragmenter.
     """
 
     def __init__(self, analyzer: Analyzer, terms: frozenset[str]) -> None:
         self.analyzer = analyzer
         self.terms = terms
         self.tokenizer = _tokenizer_of(analyzer)
-        self.matches: dict[str, bool] = {}
+        self.forms = _FORMS.setdefault(id(analyzer), {})
+        self.matched: dict[str, bool] = {}  # word -> one of its forms is a query term
 
     def tokens(self, text: str) -> Iterator[Token]:
         if self.tokenizer is None:  # not a tokenizer | filters chain: analyse the whole page
             tokens = self.analyzer(text, chars=True, mode="index", removestops=False)
             yield from set_matched_filter(tokens, self.terms)
             return
-        for token in self.tokenizer(text, chars=True, mode="index"):
-            token.matched = self._matches(token.text)
-            yield token
+        # The tokenizer's own expression, one reused Token as Whoosh's tokenizers do, and only
+        # what the fragmenter reads (text, characters, matched): the same tokens, cheaper.
+        expression = self.tokenizer.expression
+        token = Token(chars=True, removestops=False, mode="index")
+        for start, end in self._windows(text):
+            for found in expression.finditer(text, start, end):
+                token.text = found.group()
+                token.startchar, token.endchar = found.span()
+                token.matched = self._matches(token.text)
+                yield token
+
+    def _windows(self, text: str) -> list[tuple[int, int]]:
+        """Merged character spans around the matched words: the context the fragmenter reads
+        before a match and the most it can add after one (the rest of the page cannot change
+        the fragments). Spans start and end between words."""
+        if len(text) <= WHOLE_PAGE_CHARS:
+            return [(0, len(text))]  # a short page: finding the windows costs more than it saves
+        windows: list[tuple[int, int]] = []
+        for found in self.tokenizer.expression.finditer(text):
+            if not self._matches(found.group()):
+                continue
+            start = _word_start(text, found.start() - CONTEXT_CHARS - 1)
+            end = _word_end(text, found.end() + FRAGMENT_CHARS + 1)
+            if windows and start <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+            else:
+                windows.append((start, end))
+        return windows
 
     def _matches(self, word: str) -> bool:
-        if word not in self.matches:
-            forms = self.analyzer(word, mode="index", removestops=False)
-            self.matches[word] = any(form.text in self.terms for form in forms)
-        return self.matches[word]
+        matched = self.matched.get(word)
+        if matched is None:
+            forms = self.forms.get(word)
+            if forms is None:
+                if len(self.forms) >= FORMS_CACHE_WORDS:
+                    self.forms.clear()  # a simple bound; dict operations are atomic under the GIL
+                analysed = self.analyzer(word, mode="index", removestops=False)
+                forms = self.forms[word] = tuple(form.text for form in analysed)
+            matched = self.matched[word] = any(form in self.terms for form in forms)
+        return matched
+
+
+# id(analyzer) -> word -> its indexed forms; analyzers live as long as the pooled searchers
+_FORMS: dict[int, dict[str, tuple[str, ...]]] = {}
+FORMS_CACHE_WORDS = 200_000
+WHOLE_PAGE_CHARS = 4_000  # pages up to this long are tokenized whole
+
+
+def _word_start(text: str, at: int) -> int:
+    """`at` moved back to the start of the word it falls in (0 at most)."""
+    at = max(0, at)
+    while at > 0 and text[at - 1].isalnum():
+        at -= 1
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    at = min(len(text), at)
+    while at < len(text) and text[at].isalnum():
+        at += 1
+    return at
 
 
 def _tokenizer_of(analyzer: Analyzer) -> Tokenizer | None:

@@ -20,6 +20,7 @@ from acervo.web import (
     feeds,
     i18n,
     index,
+    load,
     saved,
     views,
 )
@@ -65,6 +66,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
     blueprints = (document, exports, basket, evidence, compendium, feeds, saved, admin, curate)
     for blueprint in (module.bp for module in blueprints):
         app.register_blueprint(blueprint)
+    load.init_app(app)  # exports and wildcard searches: a few at a time, else a quick 503
     app.after_request(_add_security_headers)
     return app
 

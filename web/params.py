@@ -186,7 +186,9 @@ def _optional_int(args: Args, name: str, what: str, low: int, high: int) -> int 
     raw = args.get(name, "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+    # the length first: int() of a few thousand digits raises (Python's digit limit)
+    too_long = len(raw.lstrip("0")) > len(str(high))
+    if not (raw.isascii() and raw.isdigit()) or too_long or not low <= int(raw) <= high:
         raise BadParameter(
             f"El {what} «{raw[:40]}» no es válido: debe ser un número entero entre {low} y {high}."
         )

@@ -22,8 +22,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
 
-from acervo.search import document
+from acervo.search import document, limits
 from acervo.search.catalog import Catalog
 from acervo.search.errors import ExportFailed, IndexMissing, SearchError
 from acervo.search.indexer import CURRENT_FILE
@@ -64,7 +65,8 @@ def run_search(req: SearchRequest) -> SearchResult:
 def search_page() -> str:
     req = params.parse_request(request.args)
     narrowing = params.facet_search(request.args)
-    with auth.open_searcher() as searcher:
+    # one deadline for the search and the zero-result help's "what if" counts
+    with auth.open_searcher() as searcher, limits.budget():
         result = searcher.search(req)
         why = page_parts.zero_help(searcher, result, search_url) if not result.total else None
         indexed = searcher.document_count()  # that this user may see
@@ -173,6 +175,23 @@ def export_failed(exc: ExportFailed) -> tuple[Response | str, int]:
 @bp.app_errorhandler(SearchError)
 def search_error(exc: SearchError) -> tuple[Response | str, int]:
     return _error(exc, 400, "search.html")
+
+
+# What an /api/ client reads instead of an HTML error page, by status.
+API_ERRORS = {
+    404: "No existe: {path}. Las rutas de la API son /api/search y /api/similar/<id>.",
+    405: "Método no permitido en {path}: use GET.",
+    500: "Error interno del servidor. Vuelva a intentarlo; si persiste, avise al administrador.",
+}
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException) -> Response | HTTPException | tuple[Response, int]:
+    """An /api/ error is JSON with a Spanish message, never an HTML page."""
+    if not request.path.startswith("/api/"):
+        return exc
+    message = API_ERRORS.get(exc.code or 500, exc.description or "")
+    return jsonify(error=message.format(path=request.path)), exc.code or 500
 
 
 def _error(exc: SearchError, status: int, template: str) -> tuple[Response | str, int]:

@@ -90,14 +90,14 @@ def test_unbounded_forms_are_refused_with_what_to_write(searcher: Searcher, quer
 
 
 def test_running_out_of_time_is_a_spanish_message(searcher, monkeypatch) -> None:
-    monkeypatch.setattr(limits, "EXPANSION_TIME_S", -1.0)  # the deadline has passed already
+    monkeypatch.setattr(limits, "REQUEST_TIME_S", -1.0)  # the deadline has passed already
     with pytest.raises(QueryTooExpensive) as raised:
         searcher.search(SearchRequest(query="*es*"))
     assert "«*es*» es demasiado amplia" in str(raised.value)
 
 
 def test_the_api_answers_400_with_the_message(big_index: Path, monkeypatch) -> None:
-    monkeypatch.setattr(limits, "EXPANSION_TIME_S", -1.0)
+    monkeypatch.setattr(limits, "REQUEST_TIME_S", -1.0)
     client = create_app({"INDEX_DIR": big_index, "TESTING": True}).test_client()
     answer = client.get("/api/search", query_string={"q": "*es*"})
     assert answer.status_code == 400

@@ -1,0 +1,182 @@
+"""A bounded load test on loopback: N clients for S seconds, with and without an ingest running.
+
+    python benchmarks/load_test.py --docs 5000 [--clients 30] [--seconds 60] [--processes 2]
+
+Builds an index of generated studies (the texts of bench_engines.py), serves it with
+`acervo serve --processes P` on 127.0.0.1 (a free port), and runs `clients` threads that search
+as analysts do (a query from bench_engines.QUERIES, sometimes a facet filter, a year range, a
+second page or another sort; one request in 20 is a CSV export of the hits) until `seconds` have
+passed. Then the same again while a second process adds documents to the index (a new generation
+that the server switches to). It stops by itself, prints errors, p50/p95 latency and searches per
+second for each run, and writes benchmarks/results/load.json. The clients share the machine with
+the server: the figures are for comparing runs made together, not absolute capacity.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from acervo.search.indexer import IndexStore
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_engines import QUERIES, _extracted, _percentile, generated_docs  # noqa: E402
+
+AGENCIES = ["ACNUR", "OIM", "UNICEF", "PMA", "HIAS", "NRC"]
+EXPORT_SHARE = 0.05
+TIMEOUT_S = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _request(rng: random.Random) -> tuple[str, dict[str, str]]:
+    args = {"q": rng.choice(QUERIES)}
+    if rng.random() < 0.3:
+        args["agency"] = rng.choice(AGENCIES)
+    if rng.random() < 0.2:
+        args["year_from"], args["year_to"] = "2019", "2022"
+    if rng.random() < 0.2:
+        args["page"] = "2"
+    if rng.random() < 0.1:
+        args["orden"] = rng.choice(["recientes", "titulo"])
+    if rng.random() < EXPORT_SHARE:
+        return "/export.csv", args
+    return "/api/search", args
+
+
+def _client(base: str, until: float, seed: int, out: list, lock: threading.Lock) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < until:
+        path, args = _request(rng)
+        url = f"{base}{path}?{urllib.parse.urlencode(args)}"
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:
+                answer.read()
+                status = answer.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError:
+            status = 0  # refused, reset or timed out
+        with lock:
+            out.append((path, status, (time.perf_counter() - started) * 1000))
+
+
+def _ingest(index_dir: Path, docs: list, stop: threading.Event) -> None:
+    """Add the documents in a few generations, as a nightly ingest would."""
+    store = IndexStore(index_dir)
+    batch = max(1, len(docs) // 4)
+    for start in range(0, len(docs), batch):
+        if stop.is_set():
+            return
+        store.update((_extracted(d) for d in docs[start : start + batch]), ())
+
+
+def run(base: str, clients: int, seconds: float, ingest=None) -> dict:
+    out: list = []
+    lock = threading.Lock()
+    until = time.monotonic() + seconds
+    threads = [
+        threading.Thread(target=_client, args=(base, until, n, out, lock)) for n in range(clients)
+    ]
+    worker = multiprocessing.Process(target=ingest) if ingest else None
+    if worker:
+        worker.start()
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    if worker:
+        worker.terminate()
+        worker.join()
+    searches = [ms for path, status, ms in out if path == "/api/search" and status == 200]
+    busy = sum(1 for _, status, _ in out if status == 503)
+    errors = [(path, status) for path, status, _ in out if status not in (200, 503)]
+    return {
+        "requests": len(out),
+        "searches_ok": len(searches),
+        "searches_per_s": round(len(searches) / elapsed, 1),
+        "p50_ms": round(statistics.median(searches), 1) if searches else None,
+        "p95_ms": round(_percentile(searches, 95), 1) if searches else None,
+        "busy_503": busy,
+        "errors": len(errors),
+        "error_kinds": sorted({f"{p} {s}" for p, s in errors})[:5],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--index", type=Path, help="reuse an index built by an earlier run")
+    args = parser.parse_args()
+    docs = generated_docs(args.docs + args.docs // 10)
+    with tempfile.TemporaryDirectory(prefix="acervo-load-") as tmp:
+        index_dir = args.index or Path(tmp) / "index"
+        if not (index_dir / "CURRENT").exists():
+            IndexStore(index_dir).update((_extracted(d) for d in docs[: args.docs]), ())
+        port = _free_port()
+        command = [sys.executable, "-m", "acervo", "--index", str(index_dir), "serve"]
+        command += ["--port", str(port), "--processes", str(args.processes)]
+        command += ["--threads", str(args.threads)]
+        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"{base}/api/search?q=salud", timeout=5).read()
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            quiet = run(base, args.clients, args.seconds)
+            print({"during": "no ingest", **quiet}, file=sys.stderr)
+            stop = threading.Event()
+            new_docs = docs[args.docs :]
+            busy = run(
+                base, args.clients, args.seconds, ingest=lambda: _ingest(index_dir, new_docs, stop)
+            )
+            print({"during": "ingest", **busy}, file=sys.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    rows = [
+        {"docs": args.docs, "clients": args.clients, "processes": args.processes, **r}
+        for r in ({"during": "no ingest", **quiet}, {"during": "ingest", **busy})
+    ]
+    print("| during | searches/s | p50 ms | p95 ms | errors | 503 busy | requests |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['during']} | {r['searches_per_s']} | {r['p50_ms']} | {r['p95_ms']} "
+            f"| {r['errors']} | {r['busy_503']} | {r['requests']} |"
+        )
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "load.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
