@@ -336,6 +336,8 @@ class IndexStore:
 
     def leftovers(self) -> list[Leftover]:
         """Generations newer than the live one, with the space each one alone takes."""
+        if not self.root.is_dir():
+            return []  # no index at all: `acervo status` then says how to make one
         live = self.live_generation()
         live_number = _generation_number(live) if live else 0
         shared = _inodes(self.root / live) if live else set()
