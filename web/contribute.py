@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -59,7 +60,13 @@ def jobs() -> JobQueue:
 
 
 def _door() -> Door:
-    root = current_app.config["CORPUS_DIRS"][0]
+    """Uploads go to the first corpus folder, named as ingest names it (absolute, resolved):
+    the worker finds each job's file in the run report by that path."""
+    if not current_app.config["CORPUS_DIRS"]:
+        raise UploadRefused(
+            gettext("Este servidor no tiene carpeta de corpus configurada: no acepta archivos.")
+        )
+    root = Path(current_app.config["CORPUS_DIRS"][0]).resolve()
     return Door(root, index.store(), jobs(), current_app.config["MAX_UPLOAD_BYTES"])
 
 

@@ -27,12 +27,13 @@ INDEXED_S = 180
 
 @pytest.fixture
 def repo(tmp_path: Path) -> dict[str, str]:
-    """A corpus with one study, its index and database, and a contributor's API token."""
+    """A corpus with one study, its index and database, and a contributor's API token. The
+    folders are given relative to the working directory, as in acervo.toml's defaults."""
     root = tmp_path / "corpus"
     (root / "PNUD/2022").mkdir(parents=True)
     shutil.copy(ORIGINAL, root / "PNUD/2022" / ORIGINAL.name)
-    env = os.environ | {"ACERVO_INDEX": str(tmp_path / "index"), "ACERVO_CORPUS": str(root),
-                        "ACERVO_WORKERS": "1"}  # fmt: skip
+    env = os.environ | {"ACERVO_INDEX": "index", "ACERVO_CORPUS": "corpus",
+                        "ACERVO_WORKERS": "1", "cwd": str(tmp_path)}  # fmt: skip
     _acervo(env, "ingest", "--quiet")
     _acervo(env, "users", "add", "pepe", "--role", "contribuyente", "--agency", "PNUD")
     token = _acervo(env, "users", "token", "pepe").split()[0]
@@ -41,7 +42,8 @@ def repo(tmp_path: Path) -> dict[str, str]:
 
 def _acervo(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([sys.executable, "-m", "acervo", *args], env=env, text=True,
-                          capture_output=True, stdin=subprocess.DEVNULL, timeout=600)  # fmt: skip
+                          cwd=env["cwd"], capture_output=True, stdin=subprocess.DEVNULL,
+                          timeout=600)  # fmt: skip
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -51,7 +53,7 @@ def _serve(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "acervo", "serve", "--port", str(port)], env=env,
+        [sys.executable, "-m", "acervo", "serve", "--port", str(port)], env=env, cwd=env["cwd"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + STARTUP_S
@@ -115,7 +117,7 @@ def test_a_job_queued_when_the_server_stopped_is_indexed_after_a_restart(repo):
         [sys.executable, "-c", "import sys, time; from acervo.search.indexer import IndexStore; "
          "lock = IndexStore(sys.argv[1]).lock; lock.__enter__(); print('ok', flush=True); "
          "time.sleep(600)", repo["ACERVO_INDEX"]],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE, text=True, cwd=repo["cwd"],
     )  # fmt: skip
     assert holder.stdout.readline().strip() == "ok"
     try:
