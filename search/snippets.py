@@ -145,7 +145,9 @@ class _WordMatcher:
         self.analyzer = analyzer
         self.terms = terms
         self.tokenizer = _tokenizer_of(analyzer)
-        self.forms = _FORMS.setdefault(id(analyzer), {})
+        if len(_FORMS) > FORMS_CACHE_ANALYZERS:
+            _FORMS.clear()  # equal analyzers can print their stop lists in another order
+        self.forms = _FORMS.setdefault(repr(analyzer), {})
         self.matched: dict[str, bool] = {}  # word -> one of its forms is a query term
 
     def tokens(self, text: str) -> Iterator[Token]:
@@ -195,9 +197,11 @@ class _WordMatcher:
         return matched
 
 
-# id(analyzer) -> word -> its indexed forms; analyzers live as long as the pooled searchers
-_FORMS: dict[int, dict[str, tuple[str, ...]]] = {}
+# analyzer (by its repr: the same chain after every unpickling of the schema) -> word -> its
+# indexed forms
+_FORMS: dict[str, dict[str, tuple[str, ...]]] = {}
 FORMS_CACHE_WORDS = 200_000
+FORMS_CACHE_ANALYZERS = 16
 WHOLE_PAGE_CHARS = 4_000  # pages up to this long are tokenized whole
 
 
