@@ -6,15 +6,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
-STARTUP_S = 30
 SETTLE_S = 20  # how long the server may take to finish an export its client left
 
 
@@ -30,32 +29,10 @@ def tmp_disk(tmp_path_factory) -> Path:
     subprocess.run(["umount", str(disk)], check=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(corpus_index, tmp_disk):
-    index, _ = corpus_index
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "acervo", "--index", str(index), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
-        env=os.environ | {"TMPDIR": str(tmp_disk)},
-    )  # fmt: skip
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read()
-            time.sleep(0.2)
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(corpus_index[0], {"TMPDIR": str(tmp_disk)}) as port:
+        yield port
 
 
 def _get(url: str) -> tuple[int, bytes]:

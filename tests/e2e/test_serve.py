@@ -3,23 +3,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
-from conftest import acervo
-
-STARTUP_S = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from conftest import acervo, free_port, serving
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -32,24 +20,8 @@ def _get(url: str) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def server(corpus_index):
-    index, _ = corpus_index
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "acervo", "--index", str(index), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read()
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(corpus_index[0]) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_search_page_and_api_agree_with_the_cli(server, corpus_index):
@@ -70,6 +42,6 @@ def test_bad_query_is_400_with_a_message(server):
 
 
 def test_missing_index_refuses_to_start_with_advice(tmp_path):
-    run = acervo("--index", tmp_path / "none", "serve", "--port", str(_free_port()), timeout=30)
+    run = acervo("--index", tmp_path / "none", "serve", "--port", str(free_port()), timeout=30)
     assert run.returncode == 3
     assert "acervo ingest" in run.stderr

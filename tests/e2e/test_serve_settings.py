@@ -5,53 +5,26 @@ configured secret_key. A real waitress on loopback; the "proxy" is this test's h
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from http.cookies import SimpleCookie
 
 import pytest
+from conftest import serving
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-STARTUP_S = 30
 SECRET = "a-key-shared-by-every-process"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(corpus_index):
-    index, _ = corpus_index
-    port = _free_port()
     settings = {
         "ACERVO_SECRET_KEY": SECRET,
         "ACERVO_TRUSTED_PROXY": "127.0.0.1",
         "ACERVO_THREADS": "2",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "acervo", "--index", str(index), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
-        env=os.environ | settings,
-    )  # fmt: skip
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert proc.poll() is None, proc.stdout.read()
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+    with serving(corpus_index[0], settings) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _open(url: str, **headers: str):
