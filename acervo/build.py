@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from acervo.config import Config
+from acervo.ingest.metadata import unmatched_manifest_rows
 from acervo.ingest.models import ExtractedDocument, ExtractOptions, FileStat, MetadataProblem
 from acervo.ingest.neardup import NearDuplicateFinder, TranslationFinder
 from acervo.ingest.pipeline import (
@@ -136,6 +137,7 @@ def _run(
     ledger = _Ledger(roots, known, snapshot, report, progress or (lambda _line: None), store)
     try:
         ledger.summary.changed = _write(store, _metered(events, meter), ledger)
+        ledger.unmatched_rows()
     except BaseException as exc:
         interrupted = not isinstance(exc, Exception)
         status = RunStatus.INTERRUPTED if interrupted else RunStatus.FAILED
@@ -260,6 +262,13 @@ class _Ledger:
         note = REMEMBERED_FAILURE_NOTE if event.remembered else ""
         self.report.add(failure_entry(failure, event.seconds, note))
         self.say(f"! {failure.path}: {failure.reason}")
+
+    def unmatched_rows(self) -> None:
+        """_metadata.csv rows naming no file of the run: reported under their CSV."""
+        for manifest, problems in unmatched_manifest_rows(self.roots, self.seen_paths).items():
+            self.summary.metadata_problems.extend((manifest, problem) for problem in problems)
+            found = tuple(map(problem_json, problems))
+            self.report.add(FileEntry(manifest, Outcome.UNMATCHED, problems=found))
 
     def removals(self) -> list[str]:
         """Indexed documents under the run's folders that were not seen: their files are gone

@@ -59,6 +59,7 @@ class Outcome(StrEnum):
     REMOVED = "removed"
     DUPLICATE = "duplicate"
     FAILED = "failed"
+    UNMATCHED = "unmatched"  # a _metadata.csv with rows naming no file found (problems say which)
 
 
 class RunStatus(StrEnum):
@@ -312,6 +313,7 @@ OUTCOME_LABELS = {
     "removed": "Eliminados",
     "duplicate": "Duplicados (copias)",
     "failed": "Fallidos",
+    "unmatched": "CSV con filas sin archivo",
 }
 STATUS_LABELS = {
     "completed": "completada",

@@ -24,13 +24,13 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
 from acervo import vocab
-from acervo.ingest.discover import FOLDER_MANIFEST
+from acervo.ingest.discover import FOLDER_MANIFEST, is_sidecar
 from acervo.ingest.language import detect_language
 from acervo.ingest.models import (
     VISIBILITIES,
@@ -259,6 +259,57 @@ def _manifest_rows(path: Path, roots: Sequence[Path]) -> Iterable[Layer]:
         folder = folder.parent
 
 
+def unmatched_manifest_rows(
+    roots: Sequence[Path], found: Iterable[str]
+) -> dict[str, list[MetadataProblem]]:
+    """Rows of the `_metadata.csv` files under `roots` that name no file `found` in the run (a
+    typo, a file renamed or moved away), by manifest path: without this their metadata would be
+    ignored in silence."""
+    found_paths = [Path(p) for p in found]
+    unmatched: dict[str, list[MetadataProblem]] = {}
+    for manifest in _manifests(roots):
+        folder = manifest.parent
+        stat = manifest.stat()
+        rows, _notes = _read_manifest(manifest, stat.st_mtime_ns, stat.st_size)
+        present = {
+            _manifest_key(p.relative_to(folder).as_posix())
+            for p in found_paths
+            if p.is_relative_to(folder)
+        }
+        for key, (cells, line) in rows.items():
+            if key not in present:
+                name = _manifest_name(cells)
+                problem = MetadataProblem(
+                    str(manifest), line,
+                    f"la fila nombra «{name}», que no está en la carpeta: sus metadatos no se "
+                    "aplican a ningún archivo",
+                    _closest_name(name, folder),
+                )  # fmt: skip
+                unmatched.setdefault(str(manifest), []).append(problem)
+    return unmatched
+
+
+def _manifests(roots: Sequence[Path]) -> Iterator[Path]:
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            if FOLDER_MANIFEST in files:
+                yield Path(folder) / FOLDER_MANIFEST
+
+
+def _closest_name(name: str, folder: Path) -> str:
+    try:
+        names = [e.name for e in os.scandir(folder) if e.is_file() and not is_sidecar(e.name)]
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f"¿quiso decir «{close[0]}»?" if close else ""
+
+
+def _manifest_name(cells: Mapping[str, str]) -> str:
+    return next((v for k, v in cells.items() if vocab.fold(k) in MANIFEST_FILE_KEYS), "")
+
+
 @lru_cache(maxsize=64)
 def _read_manifest(
     manifest: Path, _mtime_ns: int, _size: int
@@ -286,7 +337,7 @@ def _manifest_table(text: str) -> dict[str, tuple[dict[str, str], int]]:
     for row in reader:
         # Extra cells beyond the header come under the key None: not a field.
         cells = {key: value for key, value in row.items() if key}
-        name = next((v for k, v in cells.items() if vocab.fold(k) in MANIFEST_FILE_KEYS), "")
+        name = _manifest_name(cells)
         if name:
             rows[_manifest_key(name)] = (cells, reader.line_num)
     return rows

@@ -52,7 +52,7 @@ def test_each_run_keeps_its_report(ingested: tuple[Path, Path]) -> None:
     assert first["totals"]["added"] == 9 and first["totals"]["duplicate"] == 1
     assert second["totals"] | {"pages": 0} == {
         "added": 0, "updated": 0, "unchanged": 8, "removed": 1, "duplicate": 1, "failed": 1,
-        "pages": 0, "metadata_problems": 0,
+        "unmatched": 0, "pages": 0, "metadata_problems": 0,
     }  # fmt: skip
     assert first["failures_by_actor"] == {"administrator": 1}
 

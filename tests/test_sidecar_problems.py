@@ -5,6 +5,7 @@ indexed with what could be read."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -156,3 +157,35 @@ def test_a_run_that_leaves_the_document_unchanged_says_the_problem_again(broken_
     fixed = build_index([root / "corpus"], store, Config(workers=1))
     assert fixed.metadata_problems == [] and fixed.indexed == 1  # re-read, not re-extracted
     assert build_index([root / "corpus"], store, Config(workers=1)).metadata_problems == []
+
+
+def test_a_metadata_csv_row_naming_no_file_is_said(tmp_path: Path) -> None:
+    """A row whose file is not there (a typo, a file renamed) would otherwise apply to nothing
+    without a word: the summary and the report name the CSV, the line and the closest file."""
+    corpus = tmp_path / "corpus" / "OIM"
+    corpus.mkdir(parents=True)
+    write_pdf(corpus / "estudio-medios-de-vida.pdf", ["Estudio sobre medios de vida."])
+    (corpus / "_metadata.csv").write_text(
+        "file,year\nestudio-medios-de-vida.pdf,2021\nestudio-medio-de-vida.pdf,2020\n",
+        encoding="utf-8",
+    )
+    index = tmp_path / "index"
+    run = subprocess.run(
+        [sys.executable, "-m", "acervo", "--index", str(index), "ingest", "--quiet",
+         str(tmp_path / "corpus")],
+        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    manifest = corpus / "_metadata.csv"
+    assert "Metadatos con errores (debe corregirlos el administrador): 1" in run.stdout
+    assert f"{manifest}:3: la fila nombra «estudio-medio-de-vida.pdf», que no está" in run.stdout
+    assert "¿quiso decir «estudio-medios-de-vida.pdf»?" in run.stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "acervo", "--index", str(index), "report", "--json"],
+        capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    report = json.loads(shown.stdout)
+    assert report["totals"]["unmatched"] == 1 and report["totals"]["metadata_problems"] == 1
+    [entry] = [f for f in report["files"] if f["outcome"] == "unmatched"]
+    assert entry["path"] == str(manifest) and entry["problems"][0]["line"] == 3
