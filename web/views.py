@@ -36,7 +36,7 @@ from acervo.search.models import (
     SearchResult,
     hit_to_json,
 )
-from acervo.web import auth, index, original, params
+from acervo.web import auth, exports, index, original, params
 from acervo.web import search_page as page_parts
 
 bp = Blueprint("acervo", __name__)
@@ -97,7 +97,14 @@ def _index_updated() -> date | None:
 
 @bp.get("/api/search")
 def api_search() -> Response:
-    return jsonify(run_search(params.parse_request(request.args)).to_json())
+    """The documented JSON shape, with files named relative to their corpus folder (never the
+    server's absolute path) and each hit's document page as `url`."""
+    result = run_search(params.parse_request(request.args))
+    shown = exports.links()
+    data = replace(result, hits=tuple(shown.local(hit) for hit in result.hits)).to_json()
+    for hit in data["hits"]:
+        hit["url"] = shown.doc_url(hit["id"])
+    return jsonify(data)
 
 
 SIMILAR_LIMIT = 5
@@ -112,7 +119,9 @@ def api_similar(doc_id: str) -> Response:
         if searcher.document(doc_id) is None:
             abort(404)
         hits = searcher.similar(doc_id, limit=SIMILAR_LIMIT)
-    return jsonify(id=doc_id, hits=[hit_to_json(hit) for hit in hits])
+    shown = exports.links()
+    found = [hit_to_json(shown.local(hit)) | {"url": shown.doc_url(hit.id)} for hit in hits]
+    return jsonify(id=doc_id, hits=found)
 
 
 @bp.get("/documento/<doc_id>/archivo")

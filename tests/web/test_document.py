@@ -225,3 +225,20 @@ def test_the_page_is_in_english_with_lang_en(
     assert 'lang="en"' in html
     assert metadata_sources(html)["agencies"] == "folder"
     assert "Full text" in html
+
+
+def test_the_api_names_files_inside_the_corpus_never_by_server_path(
+    doc_client: FlaskClient, doc_corpus: DocCorpus
+) -> None:
+    """/api/search and /api/similar give each file relative to its corpus folder (as exports
+    do) and the document page's URL: a visitor learns nothing of the server's folders."""
+    report = doc_corpus.report
+    data = doc_client.get("/api/search?q=frontera+monitoreo").get_json()
+    [hit] = [h for h in data["hits"] if h["id"] == report.doc_id]
+    assert hit["path"] == "ACNUR/2019/monitoreo.pdf"
+    assert hit["also_in"] == ["copias/monitoreo.pdf"]
+    assert hit["url"] == f"http://localhost/documento/{report.doc_id}"
+    similar = doc_client.get(f"/api/similar/{doc_corpus.draft.doc_id}").get_json()["hits"]
+    root = str(doc_corpus.root)
+    assert similar and all(root not in str(h) for h in similar)
+    assert root not in doc_client.get("/api/search?q=frontera").get_data(as_text=True)

@@ -323,6 +323,7 @@ def test_api_returns_the_documented_json_shape(client: FlaskClient) -> None:
         "path",
         "score",
         "passages",
+        "url",
     }
     assert all(set(hit) == hit_keys for hit in data["hits"])
     assert all("OIM" in hit["agencies"] for hit in data["hits"])
