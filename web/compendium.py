@@ -18,7 +18,7 @@ bp = Blueprint("compendium", __name__)
 
 def page_url(doc_id: str, page: int) -> str:
     """The document page in Acervo, at the page the record starts on."""
-    return url_for("document.document_page", doc_id=doc_id, _external=True) + f"#p-{page}"
+    return exports.public_url("document.document_page", doc_id=doc_id) + f"#p-{page}"
 
 
 @bp.get("/compendio.docx")

@@ -27,12 +27,22 @@ DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.
 FORMAT_NAMES = ", ".join(FORMATS)  # for the routes below: any(csv, json, ...)
 
 
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link for use outside the page (exports, feeds, compendia, feed addresses):
+    on the configured public address (BASE_URL, e.g. behind a reverse proxy) when there is one,
+    else on the host the request came to."""
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        return url_for(endpoint, _external=True, **values)
+    path = url_for(endpoint, **values).removeprefix(request.script_root)
+    return str(base).rstrip("/") + path
+
+
 def links() -> Links:
-    """Document pages on the configured public address (BASE_URL, e.g. behind a reverse proxy)
-    or on the host the request came to; files relative to the corpus folders."""
-    base = current_app.config.get("BASE_URL") or url_for("acervo.search_page", _external=True)
+    """Document pages on the public address (`public_url`); files relative to the corpus
+    folders."""
     dirs = tuple(Path(d) for d in current_app.config.get("CORPUS_DIRS", ()))
-    return Links(str(base), dirs)
+    return Links(public_url("acervo.search_page"), dirs)
 
 
 def export_info(req: SearchRequest, total: int, selection: bool = False) -> ExportInfo:

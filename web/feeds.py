@@ -23,7 +23,7 @@ from acervo.search.access import Access
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter
 from acervo.search.models import SearchHit, SearchRequest
-from acervo.web import auth, params
+from acervo.web import auth, exports, params
 
 bp = Blueprint("feeds", __name__)
 
@@ -72,11 +72,13 @@ def atom_xml(
 ) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    search_page = url_for("acervo.search_page", _external=True, **params.request_args(
+    search_page = exports.public_url("acervo.search_page", **params.request_args(
         replace(req, sort="relevance", per_page=params.DEFAULT_PER_PAGE)))  # fmt: skip
     _text(feed, "id", ID_PREFIX + "feed?" + search_page.partition("?")[2])
     _text(feed, "title", title)
-    _link(feed, request.url, "self", "application/atom+xml")
+    query = request.query_string.decode("ascii")
+    own = exports.public_url(request.endpoint, **(request.view_args or {}))
+    _link(feed, own + (f"?{query}" if query else ""), "self", "application/atom+xml")
     _link(feed, search_page, "alternate", "text/html")
     _text(feed, "generator", "Acervo")
     entries = [_entry(hit, history.get(hit.id)) for hit in hits]
@@ -94,7 +96,7 @@ def _entry(hit: SearchHit, history: DocHistory | None) -> tuple[float, ET.Elemen
     entry = ET.Element(f"{{{ATOM}}}entry")
     _text(entry, "id", f"{ID_PREFIX}documento/{history.series if history else hit.id}")
     _text(entry, "title", hit.title or hit.path.rsplit("/", 1)[-1])
-    _link(entry, url_for("document.document_page", doc_id=hit.id, _external=True), "alternate")
+    _link(entry, exports.public_url("document.document_page", doc_id=hit.id), "alternate")
     _text(entry, "published", _time(history.added if history else 0.0))
     _text(entry, "updated", _time(updated))
     for agency in hit.agencies:

@@ -39,7 +39,7 @@ from acervo import accounts, saved
 from acervo.search.errors import SearchError
 from acervo.search.models import SearchRequest
 from acervo.search.query import parse_query
-from acervo.web import feeds, params
+from acervo.web import exports, feeds, params
 from acervo.web.auth import access_for, get_db, open_searcher
 from acervo.web.digest import request_of
 
@@ -165,7 +165,7 @@ def delete_saved(saved_id: int) -> Response:
 def new_feed(saved_id: int) -> Response:
     search = _mine(saved_id)
     token = saved.new_feed_token(get_db(), search)
-    url = url_for("saved.private_feed", token=token, _external=True)
+    url = exports.public_url("saved.private_feed", token=token)
     flash(gettext("Feed privado de «%(name)s» (guárdelo: no se volverá a mostrar): %(url)s",
                   name=search.name, url=url), "feed")  # fmt: skip
     return _back()

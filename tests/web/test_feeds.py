@@ -161,3 +161,18 @@ def test_search_page_links_to_its_feed(news_client) -> None:
     assert '<p class="feed-link"><a href="/feed.atom?q=salud&amp;agency=OIM"' in page
     empty = news_client.get("/?q=zzqxwv").get_data(as_text=True)
     assert 'class="feed-link"' in empty  # a search with nothing yet can be followed
+
+
+def test_feed_links_use_the_configured_public_address(folder: Path, tmp_path: Path) -> None:
+    """Behind a reverse proxy without forwarded headers the request's host is the backend's;
+    with `base_url` set, every link of the feed is on the public address."""
+    store = IndexStore(tmp_path / "index")
+    _ingest(folder, store)
+    config = {"INDEX_DIR": store.root, "TESTING": True, "BASE_URL": "https://acervo.example.org/"}
+    client = create_app(config).test_client()
+    feed = _feed(client, "q=educacion")
+    links = [link.href for link in feed.feed.links]
+    links += [link.href for entry in feed.entries for link in entry.links]
+    assert len(feed.entries) == 2 and len(links) == 4
+    assert all(href.startswith("https://acervo.example.org/") for href in links), links
+    assert "https://acervo.example.org/feed.atom?q=educacion" in links

@@ -138,7 +138,8 @@ def _feed_url(client: FlaskClient, saved_id: int) -> str:
     response = client.post(f"/mis-busquedas/{saved_id}/feed",
                            data={"csrf_token": csrf(client, "/mis-busquedas")})  # fmt: skip
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    return re.search(r"http://localhost(/feed/[A-Za-z0-9_-]+\.atom)", page).group(1)
+    # on the configured public address (BASE_URL), not the host the request came to
+    return re.search(r"http://acervo\.test(/feed/[A-Za-z0-9_-]+\.atom)", page).group(1)
 
 
 def _titles(client: FlaskClient, url: str) -> list[str]:
