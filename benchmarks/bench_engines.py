@@ -11,7 +11,8 @@ facet counts of the whole hit set.
 
 - Acervo: `IndexStore.update`, then `Searcher.search` from `open_searcher()` as the web does
   (thesaurus expansion, passages, facets, the "¿Quiso decir?" check). Build time includes its
-  three analyses of each text (doc body, page records, `words`).
+  one analysis of each text (the doc record's body, whose words also make `words`; page
+  records store their text unindexed), lessons-learned records and the catalog.
 - Whoosh floor: Acervo's own doc query on Acervo's index through Whoosh alone, top 10 with
   Whoosh's block-quality optimisation, nothing else: what any search of Acervo's must pay.
 - plain Whoosh: one record per page, `LanguageAnalyzer("es")`, MultifieldParser (AND), the

@@ -33,7 +33,7 @@ STAGES = {
     "  of which BM25 scoring": ("scoring.py", "score"),
     "unscored match (docs_for_query)": ("searching.py", "docs_for_query"),
     "top-k scoring": ("searcher.py", "_top"),
-    "best pages (passage query)": ("snippets.py", "_best_pages"),
+    "best pages (term positions)": ("snippets.py", "_best_pages"),
     "highlighting": ("snippets.py", "_highlight"),
     "stored fields": ("searching.py", "stored_fields"),
     "facet counting": ("facets.py", "select"),

@@ -275,6 +275,29 @@ class CachedChainAnalyzer(Analyzer):
                     token.pos = pos
             yield token
 
+    def index_terms(self, value: str, words: dict[str, None] | None = None) -> list[str]:
+        """The terms `self(value, mode="index")` yields, in order, one position each (the
+        indexer hands them to Whoosh as a list, which then skips its own analysis); each word
+        the tokenizer finds, stop words included, is also added to `words`.
+
+        The indexer stores where each page's terms start in this list (search/snippets.py reads
+        page numbers from the positions), so it must hold that the chain yields one token per
+        position: every filter here rewrites or drops a token, none adds one
+        (tests/search/test_analysis.py checks the positions of both languages' chains).
+        """
+        outcomes = self._outcomes
+        terms = []
+        for found in self.tokenizer.expression.finditer(value):
+            word = found.group()
+            if words is not None:
+                words[word] = None
+            outcome = outcomes.get((word, False, True, "index"), _MISSING)
+            if outcome is _MISSING:
+                outcome = self._outcome(word, False, True, "index")
+            if outcome is not None and not outcome[1]:  # None: a stop word, removed
+                terms.append(outcome[0])
+        return terms
+
     def _outcome(
         self, text: str, no_morph: bool, removestops: bool, mode: str
     ) -> tuple[str, bool] | None:

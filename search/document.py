@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import replace
 
-from whoosh.query import And, Query, Require, Term
+from whoosh.query import And, Query, Term
 
 from acervo.ingest.models import MetadataProblem
 from acervo.search import schema, snippets
@@ -75,12 +75,13 @@ def hit_pages(searcher: Searcher, doc_id: str, query: str) -> list[int]:
     Raises QuerySyntaxError / UnknownField (SearchError) for a query that does not parse.
     """
     passage_query = _passage_query(query)
-    if passage_query is None:
+    stored = _doc_fields(searcher, doc_id)
+    if passage_query is None or stored is None:
         return []
-    whoosh = searcher.whoosh_searcher
-    these = And([Term("kind", schema.PAGE), Term("doc_id", doc_id)])
-    found = whoosh.docs_for_query(Require(snippets.on_pages(whoosh, passage_query), these))
-    return sorted(whoosh.stored_fields(docnum)["page"] for docnum in found)
+    doc = snippets.hit_doc(stored)
+    return sorted(
+        snippets.page_scores(searcher.whoosh_searcher, passage_query, [doc]).get(doc_id, ())
+    )
 
 
 def read_pages(searcher: Searcher, info: DocumentInfo, query: str) -> list[PageText]:

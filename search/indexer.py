@@ -42,7 +42,7 @@ from acervo.ingest.models import (
 from acervo.plurals import ngettext
 from acervo.search import records, schema
 from acervo.search.access import Access
-from acervo.search.analysis import TOKEN_PATTERN
+from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
 from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
@@ -52,6 +52,7 @@ from acervo.search.searcher import Searcher
 from acervo.search.weighting import FieldAverageBM25F
 
 CURRENT_FILE = "CURRENT"
+FORMAT_FILE = "FORMAT"  # in each generation: the schema.INDEX_FORMAT it was written with
 GENERATION = re.compile(r"gen-(\d{6})")
 EXCERPT_CHARS = 300  # start of a document, its passage when no page matches (match-all)
 # Memory for the writer's posting pool before it spills to disk. Whoosh underestimates it
@@ -227,10 +228,13 @@ class IndexStore:
 
     def schema_is_current(self) -> bool:
         """False when the live generation was written with other fields than this version's
-        schema: it cannot be copied and extended, the next update must start afresh."""
+        schema, or in another format (schema.INDEX_FORMAT): it cannot be copied and extended,
+        the next update must start afresh."""
         generation = self.live_generation()
         if generation is None:
             return True
+        if _index_format(self.root / generation) != schema.INDEX_FORMAT:
+            return False
         written = index.open_dir(str(self.root / generation)).schema
         return _field_types(written) == _field_types(schema.build_schema())
 
@@ -481,6 +485,14 @@ def _field_types(fields: WhooshSchema) -> dict[str, str]:
     return {name: type(field).__name__ for name, field in fields.items()}
 
 
+def _index_format(directory: Path) -> int:
+    """The schema.INDEX_FORMAT a generation was written with; 1 for those before the file."""
+    try:
+        return int((directory / FORMAT_FILE).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return 1
+
+
 def _failure_message(exc: Exception, root: Path, live: str | None) -> str:
     if isinstance(exc, OSError):
         return disk_error_message(exc, root, live)
@@ -530,6 +542,7 @@ def _start_generation(live_dir: Path | None, new_dir: Path) -> None:
     new_dir.mkdir()
     if live_dir is None:
         index.create_in(str(new_dir), schema.build_schema())
+        (new_dir / FORMAT_FILE).write_text(f"{schema.INDEX_FORMAT}\n", encoding="utf-8")
         return
     for source in live_dir.iterdir():
         target = new_dir / source.name
@@ -599,7 +612,7 @@ class GenerationWriter:
             return  # the same content given twice: index it once
         _delete(self._writer, doc.doc_id)  # a changed document replaces its old records
         self._catalog.put(doc, self._now)
-        fields = doc_record(doc)
+        fields = doc_record(doc, self._ix.schema)
         self._writer.add_document(**fields)
         for record in page_records(doc):
             self._writer.add_document(**record)
@@ -632,17 +645,51 @@ def _stats(ix: FileIndex, added: int, removed: int) -> UpdateStats:
     return UpdateStats(added=added, removed=removed, documents=documents, pages=pages)
 
 
-def doc_record(doc: ExtractedDocument) -> dict:
-    """The fields of a document's doc record."""
+@dataclass(frozen=True)
+class AnalysedBody:
+    """A document's text analysed once for its doc record (`analyse_body`)."""
+
+    terms: list[str]  # the body field's terms in order: term i is at position i
+    # (page number, position of its first term, position after its last), each page with text
+    page_starts: list[tuple[int, int, int]]
+    words: list[str]  # the `words` field: each unstemmed word of the title and text once
+
+
+def analyse_body(
+    doc: ExtractedDocument, body: CachedChainAnalyzer, surface: CachedChainAnalyzer
+) -> AnalysedBody:
+    """The body's terms, where each page starts among them and the distinct words, in one pass.
+
+    Whoosh indexes a list as given, without its analyzer: the page records are not indexed
+    (passages read the doc record's positions, search/snippets.py), and `words` is made from
+    the words this pass met instead of a second tokenization of the text.
+    """
+    terms: list[str] = []
+    starts = []
+    seen: dict[str, None] = dict.fromkeys(_WORD.findall(doc.metadata.title))
+    for page in doc.pages:
+        if page.text.strip():  # pages with text have a page record (page_records)
+            start = len(terms)
+            terms += body.index_terms(page.text, seen)
+            starts.append((page.number, start, len(terms)))
+    words = list(dict.fromkeys(surface.index_terms(" ".join(seen))))
+    return AnalysedBody(terms, starts, words)
+
+
+def doc_record(doc: ExtractedDocument, fields: WhooshSchema) -> dict:
+    """The fields of a document's doc record, analysed with the analyzers of `fields` (the
+    schema of the index it goes to)."""
     meta = doc.metadata
     title_field, body_field = schema.text_fields(meta.language)
+    body = analyse_body(doc, fields[body_field].analyzer, fields[schema.WORDS_FIELD].analyzer)
     record = {
         "kind": schema.DOC,
         "doc_id": doc.doc_id,
         "page": 0,
         title_field: meta.title,
-        body_field: "\n\n".join(page.text for page in doc.pages),
-        schema.WORDS_FIELD: distinct_words([meta.title, *(page.text for page in doc.pages)]),
+        body_field: body.terms,  # a list: indexed as given (analyse_body)
+        schema.WORDS_FIELD: body.words,
+        "page_starts": body.page_starts,
         "path": list(doc.paths),
         "excerpt": _excerpt(doc),
         "title": meta.title,
@@ -672,12 +719,6 @@ def doc_record(doc: ExtractedDocument) -> dict:
     return record | {name: value for name, value in facets.items() if value not in (None, "")}
 
 
-def distinct_words(texts: Iterable[str]) -> str:
-    """Each word of `texts` once: what the `words` field needs (its lexicon and which documents
-    hold a word, for wildcards, fuzzy words and spelling), a tenth of the text to analyse."""
-    return " ".join(dict.fromkeys(word for text in texts for word in _WORD.findall(text)))
-
-
 _WORD = re.compile(TOKEN_PATTERN)
 
 
@@ -694,13 +735,12 @@ def _excerpt(doc: ExtractedDocument) -> tuple[int, str]:
 
 
 def page_records(doc: ExtractedDocument) -> Iterator[dict]:
-    _, body_field = schema.text_fields(doc.metadata.language)
+    """A record per page with text: its stored text (not indexed: see analyse_body)."""
     for page in doc.pages:
         if page.text.strip():
             yield {
                 "kind": schema.PAGE,
                 "doc_id": doc.doc_id,
                 "page": page.number,
-                schema.page_field(body_field): page.text,
                 "text": page.text,
             }

@@ -2,11 +2,11 @@
 
 - a *doc* record per document: metadata, facet fields, the whole text (indexed, not stored); it
   is what queries match, rank and count;
-- a *page* record per page: the page's text (indexed in `page_es`/`page_en`, and stored in `text`
-  for highlighting), so that passages carry their page number and long documents do not hit the
-  highlighter's 32,768-character limit. Pages have their own text fields, not the doc records'
-  `body_*`: a search walks only the doc records' postings (measured 2-3x faster than skipping
-  the interleaved page postings of a shared field), and passages only the pages';
+- a *page* record per page: the page's text, stored (`text`) and not indexed, with its page
+  number and doc_id. Passages find a hit's best pages from the doc record's own term positions:
+  the doc record stores where each page's terms start (`page_starts`), so each text is analysed
+  once (search/snippets.py), and long documents do not hit the highlighter's 32,768-character
+  limit;
 - a *record* unit per lessons-learned record (kind "record"): the record's text, its own facets
   (code, area, lesson type, SDG, GCM, places) and its document's metadata, linked by doc_id and
   page; what a search with `result_type="records"` matches.
@@ -25,6 +25,10 @@ DOC = "doc"
 PAGE = "page"
 RECORD = "record"  # a lessons-learned record: a searchable unit of its own (search/records.py)
 ENGLISH = "en"
+# The index's format beyond its field names and types: bump it when what the fields hold changes
+# (an analyzer, the positions, the records' layout), and the next ingest rebuilds an index
+# written with another (IndexStore.schema_is_current). The one place this is decided.
+INDEX_FORMAT = 2
 # Doc records: title and body words unstemmed (search/limits.py, search/suggest.py).
 WORDS_FIELD = "words"
 
@@ -33,11 +37,6 @@ def text_fields(language: str) -> tuple[str, str]:
     """(title field, body field) where a document in `language` is indexed."""
     suffix = "en" if language == ENGLISH else "es"
     return f"title_{suffix}", f"body_{suffix}"
-
-
-def page_field(body_field: str) -> str:
-    """The page records' field holding what `body_field` holds on doc records."""
-    return body_field.replace("body_", "page_", 1)
 
 
 def build_schema() -> Schema:
@@ -50,8 +49,6 @@ def build_schema() -> Schema:
         title_en=TEXT(analyzer=english),
         body_es=TEXT(analyzer=spanish),
         body_en=TEXT(analyzer=english),
-        page_es=TEXT(analyzer=spanish),  # page records (page_field)
-        page_en=TEXT(analyzer=english),
         words=TEXT(analyzer=surface_analyzer(), phrase=False),  # WORDS_FIELD, doc records only
         # Multi-valued facets: one term per code, so a study by OIM and ACNUR counts under each.
         agency=KEYWORD(commas=True, lowercase=False, stored=True),
@@ -71,6 +68,9 @@ def build_schema() -> Schema:
         record=STORED,  # record units: the record's parts, shown with its hit
         path=ID,  # every source path, one term each (given as a list)
         text=STORED,  # page records: the page text the highlighter reads
+        # doc records: (page number, first body position, position after its last) of each
+        # page with text (search/indexer.py analyse_body)
+        page_starts=STORED,
         excerpt=STORED,  # doc records: start of the first page, the passage of match-all hits
         title=STORED,
         paths=STORED,

@@ -1,16 +1,22 @@
 """Best passages of the hits shown: the best-scoring pages of each document, highlighted.
 
-Only the documents of the current result page (or of one export batch) are looked at: the
-passage query runs on their page records, so each passage carries its page number and a hit deep
-in a long document is found (PITFALLS: Whoosh's fragmenter stops at 32,768 characters of a text).
+Only the documents of the current result page (or of one export batch) are looked at. A hit's
+pages are scored from its doc record's own term positions: the indexer stores where each page's
+terms start and end (`page_starts`, search/indexer.py analyse_body), so each query term's
+positions in the document map to pages by bisection, and each page gets a BM25 score of the
+passage query's words on it (tf saturation, the page's length against the document's average
+page, idf; phrases only where their words stand together, AND groups only where all of them
+are). The best pages' stored text (page records) is then highlighted, so each passage carries
+its page number and a hit deep in a long document is found (PITFALLS: Whoosh's fragmenter stops
+at 32,768 characters of a text).
 """
 
 from __future__ import annotations
 
-import copy
 import html
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
@@ -23,7 +29,8 @@ from whoosh.highlight import (
     set_matched_filter,
     top_fragments,
 )
-from whoosh.query import And, Or, Query, Require, Term
+from whoosh.query import And, CompoundQuery, Phrase, Query, Term
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema
@@ -36,15 +43,21 @@ CONTEXT_CHARS = 80  # context kept around the first and last matched word
 # Pages are short but some extractors give one huge "page" (TXT, HTML): look at all of it.
 CHAR_LIMIT = 10_000_000
 BODIES = (schema.text_fields("es")[1], schema.text_fields("en")[1])
+# BM25 of a page (Whoosh's BM25F defaults): term-frequency saturation, length normalisation.
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 @dataclass(frozen=True)
 class HitDoc:
-    """What snippets needs of a hit: its id, language and fallback excerpt (page, text)."""
+    """What snippets needs of a hit: its id, language, fallback excerpt (page, text) and where
+    its pages' terms lie in its body ((page, first position, end position); empty for an index
+    written before the doc records held them: the excerpt is shown until the next ingest)."""
 
     doc_id: str
     language: str
     excerpt: tuple[int, str]
+    page_starts: tuple[tuple[int, int, int], ...] = ()
 
 
 def passages(
@@ -55,7 +68,7 @@ def passages(
 ) -> dict[str, tuple[Passage, ...]]:
     """doc_id -> up to `per_doc` passages, best page first; the excerpt when no page matches."""
     docs = list(docs)
-    found = _best_pages(searcher, passage_query, [d.doc_id for d in docs], per_doc)
+    found = _best_pages(searcher, passage_query, docs, per_doc)
     terms = _query_terms(searcher, passage_query)
     matchers = {field: _WordMatcher(searcher.schema[field].analyzer, terms) for field in BODIES}
     result = {}
@@ -67,44 +80,227 @@ def passages(
     return result
 
 
-def on_pages(searcher: WhooshSearcher, query: Query) -> Query:
-    """`query` (on the doc records' body fields) moved to the page records' text fields."""
-    fields = {body: schema.page_field(body) for body in BODIES}
-    if not all(page in searcher.schema for page in fields.values()):
-        return query  # an index written before pages had their own fields
+def page_scores(
+    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc]
+) -> dict[str, dict[int, float]]:
+    """doc_id -> {page number: score} of the pages of each doc where `passage_query` matches."""
+    return {
+        doc_id: scores for doc_id, (scores, _) in _scored(searcher, passage_query, docs).items()
+    }
 
-    def move(node: Query) -> Query:
-        if isinstance(node, Or):
-            # Whoosh preloads every posting of an OR's words on an index under 5,000 records
-            # (ArrayUnionMatcher); the pages of ten documents need only a few of them.
-            node.matcher_type = Or.DEFAULT_MATCHER
-        if getattr(node, "fieldname", None) in fields:
-            node = copy.copy(node)  # accept() copies compound nodes, not leaves
-            node.fieldname = fields[node.fieldname]
-            if hasattr(node, "_expansion"):
-                node._expansion = None  # a SurfaceQuery's words were looked up for the old field
-        return node
 
-    return query.accept(move)
+def _scored(
+    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc]
+) -> dict[str, tuple[dict[int, float], list[int]]]:
+    """doc_id -> (page scores, docnums of the records that follow its doc record)."""
+    docs = [doc for doc in docs if doc.page_starts]
+    if passage_query is None or not docs:
+        return {}
+    reader = searcher.reader()
+    tree = _page_query(passage_query, reader)
+    located = {doc.doc_id: _records(reader, doc.doc_id) for doc in docs}
+    if tree is None or not any(located.values()):
+        return {}
+    docnums = sorted(records[0] for records in located.values() if records)
+    found = _positions(reader, set(tree.terms()), docnums)
+    scored = {}
+    for doc in docs:
+        if not located[doc.doc_id]:
+            continue
+        docnum, *after = located[doc.doc_id]
+        at = {term: by_doc[docnum] for term, by_doc in found.items() if docnum in by_doc}
+        pages = _DocPages(doc.page_starts, at, searcher.idf)
+        scores = {pages.numbers[i]: score for i, score in tree.scores(pages).items()}
+        scored[doc.doc_id] = (scores, after)
+    return scored
+
+
+def _records(reader: IndexReader, doc_id: str) -> list[int]:
+    """Docnums of a document's doc record and of the records after it (its page records, in
+    `page_starts` order, then its lessons-learned records: GenerationWriter.add writes them in
+    that order, and Whoosh keeps a segment's order when it merges); [] if it is not indexed.
+    Read from the document's few `doc_id` postings: a query intersecting `kind` and `doc_id`
+    cost about a millisecond per hit."""
+    if ("doc_id", doc_id) not in reader or ("kind", schema.DOC) not in reader:
+        return []
+    ids = list(reader.postings("doc_id", doc_id).all_ids())
+    doc_records = reader.postings("kind", schema.DOC)
+    for i, docnum in enumerate(ids):
+        if doc_records.is_active() and doc_records.id() < docnum:
+            doc_records.skip_to(docnum)
+        if not doc_records.is_active():
+            break
+        if doc_records.id() == docnum:
+            return ids[i:]
+    return []
 
 
 def _best_pages(
-    searcher: WhooshSearcher, passage_query: Query | None, doc_ids: list[str], per_doc: int
+    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc], per_doc: int
 ) -> dict[str, list[tuple[int, str]]]:
-    """doc_id -> [(page number, page text)] of its best-scoring matching pages."""
-    if passage_query is None or not doc_ids:
-        return {}
-    # Require, not a filter: the few postings of these doc_ids drive the intersection, so the
-    # passage query is not run over the whole index; only its own terms score.
-    these_pages = And([Term("kind", schema.PAGE), Or([Term("doc_id", d) for d in doc_ids])])
-    query = Require(on_pages(searcher, passage_query), these_pages)
-    best: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    # Results come best first, so the first `per_doc` pages seen of a document are its best.
-    for hit in searcher.search(query, limit=None):
-        pages = best[hit["doc_id"]]
-        if len(pages) < per_doc:
-            pages.append((hit["page"], hit["text"]))
+    """doc_id -> [(page number, page text)] of its best-scoring matching pages, best first."""
+    spans = {doc.doc_id: doc.page_starts for doc in docs}
+    best = {}
+    for doc_id, (scores, after) in _scored(searcher, passage_query, docs).items():
+        shown = sorted(scores, key=lambda page: (-scores[page], page))[:per_doc]
+        best[doc_id] = _page_texts(searcher, shown, spans[doc_id], after)
     return best
+
+
+def _page_texts(
+    searcher: WhooshSearcher,
+    numbers: list[int],
+    spans: Sequence[tuple[int, int, int]],
+    after: list[int],
+) -> list[tuple[int, str]]:
+    """(page number, stored text) of these pages, in the order of `numbers`: the k-th page of
+    `spans` is the k-th record after the doc record (checked; else looked for among them)."""
+    where = {number: k for k, (number, _, _) in enumerate(spans)}
+    texts = []
+    for number in numbers:
+        k = where[number]
+        fields = searcher.stored_fields(after[k]) if k < len(after) else {}
+        if fields.get("kind") != schema.PAGE or fields.get("page") != number:
+            records = map(searcher.stored_fields, after)
+            fields = next(
+                (f for f in records if f.get("kind") == schema.PAGE and f.get("page") == number),
+                {},
+            )
+        if fields:
+            texts.append((number, fields.get("text", "")))
+    return texts
+
+
+def _positions(
+    reader: IndexReader, terms: set[tuple[str, str]], docnums: list[int]
+) -> dict[tuple[str, str], dict[int, list[int]]]:
+    """(field, term) -> {docnum: positions of the term in that doc record} for `docnums`
+    (ascending): one posting list read per term, skipping to each doc in turn."""
+    found: dict[tuple[str, str], dict[int, list[int]]] = {}
+    for field, text in terms:
+        if (field, text) not in reader:
+            continue
+        matcher = reader.postings(field, text)
+        at = found[(field, text)] = {}
+        for docnum in docnums:
+            if matcher.is_active() and matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                at[docnum] = matcher.value_as("positions")
+    return found
+
+
+class _DocPages:
+    """One document's pages (from its `page_starts`) and its query terms' positions."""
+
+    def __init__(
+        self,
+        spans: Sequence[tuple[int, int, int]],
+        positions: Mapping[tuple[str, str], list[int]],
+        idf,  # noqa: ANN001 (Searcher.idf: (field, text) -> float)
+    ) -> None:
+        self.numbers = [number for number, _, _ in spans]
+        self.starts = [start for _, start, _ in spans]
+        self.lengths = [end - start for _, start, end in spans]
+        with_terms = [length for length in self.lengths if length] or [1]
+        self.average = sum(with_terms) / len(with_terms)
+        self.positions = positions
+        self.idf = idf
+
+    def page_of(self, position: int) -> int:
+        """Index (in `numbers`) of the page holding the term at `position`."""
+        return bisect_right(self.starts, position) - 1
+
+    def bm25(self, counts: Mapping[int, int], idf: float, boost: float) -> dict[int, float]:
+        """page index -> BM25 of a word found `counts[page]` times on each page."""
+        scores = {}
+        for page, tf in counts.items():
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * self.lengths[page] / self.average)
+            scores[page] = boost * idf * tf * (BM25_K1 + 1) / (tf + norm)
+        return scores
+
+
+class _Leaf:
+    """A word of the passage query on one body field."""
+
+    def __init__(self, field: str, text: str, boost: float) -> None:
+        self.field, self.text, self.boost = field, text, boost
+
+    def terms(self) -> Iterator[tuple[str, str]]:
+        yield (self.field, self.text)
+
+    def scores(self, doc: _DocPages) -> dict[int, float]:
+        positions = doc.positions.get((self.field, self.text), ())
+        counts = Counter(map(doc.page_of, positions))
+        return doc.bm25(counts, doc.idf(self.field, self.text), self.boost)
+
+
+class _Phrase:
+    """Words that count where they stand in order, at most `slop` positions apart."""
+
+    def __init__(self, field: str, words: Sequence[str], slop: int, boost: float) -> None:
+        self.field, self.words, self.slop, self.boost = field, list(words), slop, boost
+
+    def terms(self) -> Iterator[tuple[str, str]]:
+        return ((self.field, word) for word in self.words)
+
+    def scores(self, doc: _DocPages) -> dict[int, float]:
+        lists = [doc.positions.get((self.field, word), []) for word in self.words]
+        starts = (start for start in lists[0] if self._follows(start, lists[1:]))
+        counts = Counter(map(doc.page_of, starts))
+        idf = sum(doc.idf(self.field, word) for word in self.words)
+        return doc.bm25(counts, idf, self.boost)
+
+    def _follows(self, start: int, rest: list[list[int]]) -> bool:
+        at = start
+        for positions in rest:
+            i = bisect_left(positions, at + 1)
+            if i == len(positions) or positions[i] > at + self.slop:
+                return False
+            at = positions[i]
+        return True
+
+
+class _Group:
+    """An OR (pages matching any part, their scores added) or an AND (pages matching all)."""
+
+    def __init__(self, parts: list, every: bool) -> None:
+        self.parts, self.every = parts, every
+
+    def terms(self) -> Iterator[tuple[str, str]]:
+        for part in self.parts:
+            yield from part.terms()
+
+    def scores(self, doc: _DocPages) -> dict[int, float]:
+        each = [part.scores(doc) for part in self.parts]
+        pages = set.intersection(*map(set, each)) if self.every else set().union(*each)
+        return {page: sum(scores.get(page, 0.0) for scores in each) for page in pages}
+
+
+def _page_query(query: Query, reader: IndexReader) -> _Leaf | _Phrase | _Group | None:
+    """The passage query as page scorers: words on body fields; prefixes, wildcards and fuzzy
+    words expanded to the index's terms (Whoosh's `simplify`); None when nothing is left."""
+    if isinstance(query, Term):
+        if query.fieldname not in BODIES:
+            return None
+        text = query.text.decode("utf-8") if isinstance(query.text, bytes) else query.text
+        return _Leaf(query.fieldname, text, query.boost)
+    if isinstance(query, Phrase):
+        if query.fieldname not in BODIES:
+            return None
+        return _Phrase(query.fieldname, query.words, query.slop, query.boost)
+    if isinstance(query, CompoundQuery):
+        parts = [p for p in (_page_query(q, reader) for q in query.children()) if p is not None]
+        every = isinstance(query, And)
+        if not parts or (every and len(parts) < len(query.subqueries)):
+            return None
+        return parts[0] if len(parts) == 1 else _Group(parts, every)
+    simpler = query.simplify(reader)  # Prefix, SurfaceQuery... -> their words in the index
+    if simpler is query or type(simpler) is type(query):
+        return None
+    return _page_query(simpler, reader)
 
 
 def _query_terms(searcher: WhooshSearcher, passage_query: Query | None) -> frozenset[str]:
@@ -120,7 +316,7 @@ def _query_terms(searcher: WhooshSearcher, passage_query: Query | None) -> froze
     return frozenset(
         text.decode("utf-8") if isinstance(text, bytes) else text
         for field, text in pairs
-        if field.startswith(("body_", "page_"))
+        if field.startswith("body_")
     )
 
 
@@ -257,7 +453,10 @@ def excerpt_passage(excerpt: tuple[int, str] | list) -> Passage:
 
 def hit_doc(stored: Mapping) -> HitDoc:
     return HitDoc(
-        stored["doc_id"], stored.get("language", ""), tuple(stored.get("excerpt", (1, "")))
+        stored["doc_id"],
+        stored.get("language", ""),
+        tuple(stored.get("excerpt", (1, ""))),
+        tuple(map(tuple, stored.get("page_starts", ()))),
     )
 
 

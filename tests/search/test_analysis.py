@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import unicodedata
 from pathlib import Path
 
@@ -441,3 +442,21 @@ def test_cached_chain_pickles_without_its_cache() -> None:
     assert restored == analyzer
     assert restored._outcomes == {}
     assert terms(restored, MIXED_TEXT) == terms(analyzer, MIXED_TEXT)
+
+
+@pytest.mark.parametrize("factory", [spanish_analyzer, english_analyzer, surface_analyzer])
+def test_index_terms_are_the_chains_terms_one_position_each(factory) -> None:
+    """The indexer hands Whoosh `index_terms` as a list (term i at position i) and maps
+    positions to pages with it: it must give the chain's index terms, and the chain must give
+    one term per position (no filter adding a second token at a position: a phrase or a page
+    number found from the positions would be off)."""
+    analyzer = factory()
+    tokens = [(t.text, t.pos) for t in analyzer(MIXED_TEXT, positions=True, mode="index")]
+    first = tokens[0][1]
+    assert [pos for _, pos in tokens] == list(range(first, first + len(tokens)))
+    words: dict[str, None] = {}
+    assert analyzer.index_terms(MIXED_TEXT, words) == [text for text, _ in tokens]
+    assert list(words) == list(dict.fromkeys(TOKENIZER_WORDS.findall(MIXED_TEXT)))
+
+
+TOKENIZER_WORDS = re.compile(TOKEN_PATTERN)
