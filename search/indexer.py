@@ -612,7 +612,7 @@ class GenerationWriter:
             return  # the same content given twice: index it once
         _delete(self._writer, doc.doc_id)  # a changed document replaces its old records
         self._catalog.put(doc, self._now)
-        fields = doc_record(doc, self._ix.schema)
+        fields = doc_record(doc, self._writer.schema)  # not _ix.schema: it unpickles anew
         self._writer.add_document(**fields)
         for record in page_records(doc):
             self._writer.add_document(**record)
