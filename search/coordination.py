@@ -74,12 +74,22 @@ class MostWords(Or):
                 counts[docnum] = counts.get(docnum, 0) + 1
                 sums[docnum] = sums.get(docnum, 0.0) + m.score()
                 m.next()
-        n, minimum = len(subs), required_words(len(subs))
+        # A word no document holds (an English word no dictionary translates, over Spanish
+        # documents) cannot raise the bar: `most` is counted over the words the index has.
+        n, minimum = len(subs), required_words(sum(_in_index(sub, searcher) for sub in subs))
         ids = sorted(d for d, c in counts.items() if c >= minimum)
         if not ids:
             return matching.NullMatcher()
         weights = [self.boost * _tiered(sums[d], counts[d], n) for d in ids]
         return matching.ListMatcher(ids, weights=weights)
+
+
+def _in_index(query: Query, searcher) -> bool:
+    """Some term of `query` is in the whole index (a segment's searcher asks its parent, so
+    every segment counts alike); a query without terms (a wildcard) is taken as present."""
+    reader = searcher.get_parent().reader()
+    terms = list(query.iter_all_terms())
+    return not terms or any(reader.doc_frequency(field, text) > 0 for field, text in terms)
 
 
 def _tiered(score: float, count: int, n: int) -> float:

@@ -53,7 +53,7 @@ from functools import cache, lru_cache
 from itertools import islice, takewhile
 
 from whoosh.analysis import Analyzer
-from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, DisjunctionMax, Not, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from acervo import vocab
 from acervo.search import schema, translate
@@ -303,6 +303,7 @@ class _Text:
     fields: tuple[str, ...]
     maxdist: int = 0  # fuzzy: edits allowed
     boost: float = 1.0  # thesaurus alternatives score less (ALTERNATIVE_BOOST)
+    translated: bool = False  # a dictionary translation of the typed word (search/translate.py)
 
 
 @dataclass(frozen=True)
@@ -479,7 +480,10 @@ class _Parser:
             words = tuple(w for lang, w in pairs if lang == language)
             in_language = _in_language(fields, language)
             if words and in_language:
-                found += [_Text("word", w, in_language, boost=TRANSLATION_BOOST) for w in words]
+                found += [
+                    _Text("word", w, in_language, boost=TRANSLATION_BOOST, translated=True)
+                    for w in words
+                ]
                 self.expansions.append(Expansion(term=typed, alternatives=words, language=language))
         return tuple(found)
 
@@ -815,8 +819,15 @@ def _rankable(node: _Node) -> bool:
 
 def _concept_query(node: _Concept) -> Query | None:
     # dict.fromkeys: forms that analyse alike (`gender-based`, `gender based`) are searched once
-    queries = map(_doc_query, (node.original, *node.alternatives))
+    queries = map(_doc_query, (node.original, *(a for a in node.alternatives if not a.translated)))
     parts = list(dict.fromkeys(q for q in queries if q is not None))
+    # A word's translations are one word in the other language (Pirkola's synonym set): a
+    # document scores by its best-matching translation, not the sum of all of them, so a word
+    # with many translations (`right`: derecho, correcto, bien...) does not outweigh the others.
+    translated = [_doc_query(a) for a in node.alternatives if a.translated]
+    translated = list(dict.fromkeys(q for q in translated if q is not None))
+    if translated:
+        parts.append(DisjunctionMax(translated) if len(translated) > 1 else translated[0])
     return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
 

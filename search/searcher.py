@@ -38,10 +38,13 @@ from acervo.search.models import (
     SimilarDoc,
 )
 from acervo.search.query import ParsedQuery, parse_query, positive_terms
-from acervo.search.similar import similar_docnums
+from acervo.search.similar import similar_docnums, similar_in_other_language
 
 EXPORT_BATCH = 50  # hits whose passages are computed together while streaming an export
 PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
+OTHER_LANGUAGE_SIMILAR = (
+    2  # "más como este" of the other language shown at most (search/similar.py)
+)
 
 
 @dataclass(frozen=True)
@@ -178,10 +181,15 @@ class Searcher:
         return len(self.table) - len(self._hidden_docnums)
 
     def similar(self, doc_id: str, limit: int = 5) -> tuple[SearchHit, ...]:
-        """Más como este: the `limit` documents most like `doc_id` by key terms (no passages)."""
+        """Más como este: the `limit` documents most like `doc_id` by key terms (no passages):
+        those of its language, then up to OTHER_LANGUAGE_SIMILAR of the other language (English
+        for a Spanish document and the reverse) through its translated key words."""
         if doc_id in self._hidden:
             return ()
-        found = similar_docnums(self.whoosh_searcher, doc_id, limit, self._hidden_docnums)
+        searcher, hidden = self.whoosh_searcher, self._hidden_docnums
+        across = similar_in_other_language(searcher, doc_id, OTHER_LANGUAGE_SIMILAR, hidden)
+        across = across[: max(0, limit - 1)]  # at least one of its own language, if any
+        found = similar_docnums(searcher, doc_id, limit - len(across), hidden) + across
         return tuple(
             _hit(self.whoosh_searcher.stored_fields(docnum), score=score, passages=())
             for docnum, score in found

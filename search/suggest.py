@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from whoosh.query import And, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema, translate
@@ -38,7 +39,26 @@ def _kept_as_typed(word: str) -> bool:
 def _in_dictionary(word: str) -> bool:
     """The bilingual dictionary knows the word (search/translate.py): `cattle` in a Spanish index
     is not a misspelling of `castle` but English, searched as `ganado`."""
-    return any(translate.translations([word], source) for source in translate.PAIRS)
+    return any(translate.translations([word], source) for source in translate.OTHER)
+
+
+ENGLISH_EDITS = 1.0  # a word of a query in English is corrected by one edit at most
+
+
+def _in_english_documents(
+    searcher: WhooshSearcher, known: Callable[[str], bool] | None
+) -> Callable[[str], bool]:
+    """In a query in English (translate.query_language) a word no dictionary knows is not a
+    misspelt Spanish word (`sugary` is not `sumari`, `unpaid` not `usaid`): it is corrected
+    only with a word of an English document one edit away (`refugess`, not `unpaid` ->
+    `unpack`), else searched as typed."""
+    english = Term("language", "en")
+
+    def usable(folded: str) -> bool:
+        found = searcher.docs_for_query(And([Term(schema.WORDS_FIELD, folded), english]))
+        return (known is None or known(folded)) and any(True for _ in found)
+
+    return usable
 
 
 def _has_content(word: str) -> bool:
@@ -57,15 +77,20 @@ def corrected_query(
     if schema.WORDS_FIELD not in searcher.schema:
         return None
     reader = searcher.reader()
+    words = list(typed_words(text))
+    english = translate.query_language(w for _, w in words) == "en"
     pieces, last, changed = [], 0, False
-    for start, word in typed_words(text):
+    for start, word in words:
         folded = fold_accents(word.lower())
         in_index = reader.doc_frequency(schema.WORDS_FIELD, folded) > 0
         if _kept_as_typed(word) or (in_index and (known is None or known(folded))):
             continue
         if _in_dictionary(word):  # a real word of the other language: it is translated instead
             continue
-        best = best_correction(searcher, folded, known)
+        usable = _in_english_documents(searcher, known) if english else known
+        best = best_correction(searcher, folded, usable)
+        if english and best is not None and spelling_distance(folded, best) > ENGLISH_EDITS:
+            best = None
         if best is not None and _has_content(best):
             pieces += [text[last:start], best]
             last, changed = start + len(word), True

@@ -112,3 +112,12 @@ def test_json_cli_and_page_say_so(searcher: Searcher, index_root: Path, capsys) 
     assert label in page
     english = app.test_client().get("/", query_string={"q": query, "lang": "en"})
     assert "No document has every word" in english.get_data(as_text=True)
+
+
+def test_a_word_no_document_holds_does_not_raise_the_bar(searcher: Searcher) -> None:
+    # `xqzwv` is in no document (and not corrected: searched as typed): "most" of the four
+    # words is counted over the three the index has, two of them (a third may be missing)
+    result = searcher.search(SearchRequest(query="albergues temporales frontera xqzwv"))
+    found = [hit.id for hit in result.hits]
+    assert set(found) == {ALL_THREE, TWO_RARE, TWO_COMMON, PHRASE}
+    assert found[0] == ALL_THREE and result.all_words_total == 0

@@ -1,5 +1,6 @@
-"""English queries reach Spanish documents (and the reverse) through Apertium's bilingual
-dictionary: each typed word is also searched as its translations, below the typed word."""
+"""English queries reach Spanish documents (and the reverse) through bilingual dictionaries
+(Apertium's English-Spanish pair, the same through Catalan, FreeDict): each typed word is also
+searched as its translations, below the typed word."""
 
 from __future__ import annotations
 
@@ -42,14 +43,55 @@ def ids(searcher: Searcher, query: str, **options) -> list[str]:
     return [h.id for h in searcher.search(SearchRequest(query=query, **options)).hits]
 
 
-def test_the_dictionary_gives_translations_both_ways() -> None:
-    assert translate.translations(["cattle", "compensation"], "en") == {
-        "cattle": ("ganado",),
-        "compensation": ("compensación", "indemnización"),
-    }
-    assert translate.translations(["víctimas"], "es") == {"víctimas": ("victim",)}
+def test_the_dictionaries_give_translations_both_ways() -> None:
+    found = translate.translations(["cattle", "compensation", "weapons"], "en")
+    assert found["cattle"][0] == "ganado"
+    assert found["compensation"][:2] == ("compensación", "indemnización")
+    # the lemma and the typed word's form: the stemmer leaves `armas` apart from `arma`
+    assert found["weapons"] == ("arma", "armas")
+    assert "victim" in translate.translations(["víctimas"], "es")["víctimas"]
     assert translate.translations(["HIV"], "en") == {"HIV": ("VIH",)}  # an acronym
     assert translate.translations(["Quito"], "es") == {}  # a name, not "I remove"
+
+
+@pytest.mark.parametrize(
+    ("word", "source", "meant"),
+    [
+        # what only the way through Catalan gives (the direct pair: poblamiento, cubicaje...)
+        ("settlements", "en", "asentamientos"),
+        ("displacement", "en", "desplazamiento"),
+        ("underemployment", "en", "subempleo"),
+        ("return", "en", "retorno"),
+        ("desplazamiento", "es", "displacement"),
+    ],
+)
+def test_the_way_through_catalan_finds_the_word_of_the_documents(
+    word: str, source: str, meant: str
+) -> None:
+    assert meant in translate.translations([word], source)[word]
+
+
+def test_freedict_alone_translates_and_is_read_backwards(tmp_path: Path) -> None:
+    # no Apertium: FreeDict's English-Spanish entries, and its Spanish-English ones reversed
+    assert translate.translations(["sugar"], "en", root=tmp_path)["sugar"] == (
+        "azucarero",
+        "azúcar",
+    )
+    assert translate.translations(["livestock"], "en", root=tmp_path) == {"livestock": ("ganado",)}
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [
+        ("sugary drinks daily consumption fruits", "en"),
+        ("domestic workers underemployment unpaid care", "en"),
+        ("golosinas bebidas azucaradas", "es"),
+        ("hábitos de sueño higiene personal", "es"),
+        ("COVID", None),
+    ],
+)
+def test_the_language_of_a_query(query: str, language: str | None) -> None:
+    assert translate.query_language(query.split()) == language
 
 
 def test_an_english_query_finds_the_spanish_document(searcher: Searcher) -> None:
@@ -73,9 +115,9 @@ def test_searching_only_what_was_typed_translates_nothing(searcher: Searcher) ->
 def test_without_the_dictionary_search_works_in_the_typed_language(
     searcher: Searcher, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert translate.translations(["cattle"], "en", data_dir=tmp_path) == {}
-    monkeypatch.setattr(translate, "APERTIUM_DIR", tmp_path)
-    monkeypatch.setattr(translate.translations, "__defaults__", (tmp_path,))
+    assert translate.translations(["cattle"], "en", root=tmp_path, freedict=tmp_path) == {}
+    monkeypatch.setattr(translate, "APERTIUM_ROOT", tmp_path)
+    monkeypatch.setattr(translate, "FREEDICT_DIR", tmp_path)
     assert parse_query("cattle").expansions == ()
     assert ids(searcher, "victims compensation") == [WEAPONS]
 
