@@ -18,6 +18,7 @@ takes the tier off for display).
 
 from __future__ import annotations
 
+import numpy as np
 from whoosh import matching
 from whoosh.query import Or, Query
 
@@ -94,3 +95,8 @@ def _in_index(query: Query, searcher) -> bool:
 
 def _tiered(score: float, count: int, n: int) -> float:
     return score + (ALL_WORDS_BONUS if count == n else count * WORD_STEP)
+
+
+def tiered_scores(sums: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
+    """`_tiered` over arrays (search/matching.py scores every match at once)."""
+    return sums + np.where(counts == n, ALL_WORDS_BONUS, counts * WORD_STEP)

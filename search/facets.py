@@ -52,16 +52,10 @@ class DocTable:
 
     def __init__(self, rows: Iterable[DocRow]) -> None:
         self.ordered = sorted(rows, key=lambda r: (-(r.year or 0), r.title.casefold(), r.doc_id))
-        self.by_docnum = {row.docnum: row for row in self.ordered}
-        # a set, not a frozenset: Whoosh only accepts `set` as a filter
-        self.docnum_set = set(self.by_docnum)
         self.by_doc_id = {row.doc_id: row for row in self.ordered}
         # rows whose sidecar restricts them (search/access.py): few, checked on every request
         self.restricted = [row for row in self.ordered if row.visibility not in ("", "publico")]
         self.docnums = np.array([r.docnum for r in self.ordered], dtype=np.int64)
-        # docnum -> position in `ordered` (-1: not a row of this table, e.g. a page record)
-        self.position = np.full(int(self.docnums.max(initial=-1)) + 1, -1, dtype=np.int64)
-        self.position[self.docnums] = np.arange(len(self.ordered))
         self._pairs = [_value_pairs(self.ordered, i) for i in range(len(FACETS))]
         has_year = np.array([r.year is not None for r in self.ordered], dtype=bool)
         years = np.array([r.year or 0 for r in self.ordered], dtype=np.int64)
@@ -81,13 +75,6 @@ class DocTable:
         """Rows of the doc records, or of another kind of unit ("record": lesson records)."""
         docnums = searcher.docs_for_query(Term("kind", kind))
         return cls(_row(n, searcher.stored_fields(n)) for n in docnums)
-
-    def positions_of(self, docnums: Iterable[int]) -> np.ndarray:
-        """Positions of the rows among `docnums` (other docnums are left out)."""
-        found = np.fromiter(docnums, dtype=np.int64)
-        found = found[found < len(self.position)]
-        positions = self.position[found]
-        return positions[positions >= 0]
 
     def mask(self, positions: np.ndarray | None = None) -> np.ndarray:
         """A boolean row mask: True at `positions` (every row when None)."""

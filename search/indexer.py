@@ -47,6 +47,7 @@ from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
 from acervo.search.lock import IndexLock
+from acervo.search.matching import TermCache
 from acervo.search.models import FACETS
 from acervo.search.searcher import Searcher
 from acervo.search.weighting import FieldAverageBM25F
@@ -162,6 +163,7 @@ class IndexStore:
                 access=access,
                 release=pool.give_back,
                 parsed_cache=pool.parsed,
+                term_cache=pool.terms,
             )
         except BaseException:
             pool.give_back(whoosh_searcher)
@@ -394,6 +396,7 @@ class _SearcherPool:
     def __init__(self, root: Path, generation: str) -> None:
         self.root, self.generation = root, generation
         self.parsed: dict = {}
+        self.terms = TermCache()  # scored posting lists (search/matching.py)
         self._idle: list[WhooshSearcher] = []
         self._lock = threading.Lock()
         self._retired = False

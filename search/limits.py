@@ -30,7 +30,6 @@ from whoosh.collectors import (
     Collector,
     TimeLimit,
     TopCollector,
-    UnlimitedCollector,
     WrappingCollector,
 )
 from whoosh.query import NullQuery, Or, Phrase, Query, Term
@@ -108,14 +107,6 @@ def check_time(shown: str) -> None:
     left, seconds = _remaining(float("inf"))
     if left <= 0:
         raise _too_slow(shown, seconds)
-
-
-def within_deadline(items: Iterable[int], shown: str) -> Iterator[int]:
-    """`items`, looking at the request's clock every CHECK_EVERY of them."""
-    for n, item in enumerate(items):
-        if n % CHECK_EVERY == 0:
-            check_time(shown)
-        yield item
 
 
 def check_query_size(text: str) -> None:
@@ -285,11 +276,6 @@ class SurfaceQuery(Query):
 
     def simplify(self, ixreader) -> Query:
         return self.expanded(ixreader)
-
-
-def search_all(searcher: WhooshSearcher, query: Query, shown: str) -> dict[int, float]:
-    """docnum -> score of every match, within the request's time (else QueryTooExpensive)."""
-    return dict(_collect(searcher, query, UnlimitedCollector(), shown))
 
 
 def top_scores(

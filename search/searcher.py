@@ -21,8 +21,16 @@ import numpy as np
 from whoosh.query import And, Query, Require, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
-from acervo import vocab
-from acervo.search import coordination, facets, limits, records, schema, snippets, suggest
+from acervo.search import (
+    coordination,
+    facets,
+    limits,
+    matching,
+    records,
+    schema,
+    snippets,
+    suggest,
+)
 from acervo.search.access import PUBLIC, Access
 from acervo.search.catalog import DocHistory
 from acervo.search.errors import BadParameter, SearchError
@@ -57,9 +65,8 @@ class _Matched:
     kind: str  # what the rows are: doc records, or lesson record units
     selected: np.ndarray  # row mask over `table`
     counts: list[Counter[str]]  # per facet, in FACETS order
-    narrowed: bool  # fewer rows selected than the query matches (filters, years, access)
     typed: str  # the query as searched, for messages
-    scores: dict[int, float] | None = None  # docnum -> score, when every match was scored
+    scores: np.ndarray | None = None  # per row of `table` (0.0 where not matched); None: match-all
     all_words: int | None = None  # rows holding every typed word (None: all words required)
 
     @property
@@ -79,6 +86,7 @@ class Searcher:
         access: Access | None = None,
         release: Callable[[WhooshSearcher], None] | None = None,
         parsed_cache: MutableMapping | None = None,
+        term_cache: matching.TermCache | None = None,
     ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
@@ -92,6 +100,7 @@ class Searcher:
         self._release = release  # gives a shared Whoosh searcher back to its generation's pool
         # (query, expand) -> ParsedQuery: shared by the searchers of one generation
         self._parsed = {} if parsed_cache is None else parsed_cache
+        self._terms = term_cache  # scored posting lists, shared likewise (search/matching.py)
 
     @property
     def record_table(self) -> DocTable:
@@ -270,15 +279,10 @@ class Searcher:
         scores = None
         if parsed.match_all:
             matched = table.mask()
-        elif parsed.relaxed_words:
-            # A most-words query scores every match inside its matcher: score once, keep it.
+        else:  # every match and its score in one pass (search/matching.py)
             only = Require(parsed.doc_query, Term("kind", kind))
-            scores = limits.search_all(self.whoosh_searcher, only, req.query)
-            matched = table.mask(table.positions_of(scores))
-        else:
-            docs = self.whoosh_searcher.docs_for_query(parsed.doc_query)
-            matched = table.mask(table.positions_of(limits.within_deadline(docs, req.query)))
-        found = int(matched.sum())
+            found = matching.match(self.whoosh_searcher, only, req.query, self._terms)
+            matched, scores = found.mask[table.docnums], found.scores[table.docnums]
         if self._hidden:  # the one place access is applied: before any count
             matched &= self._visible_rows(table)
         cutoffs = [req.updated_after] if req.updated_after is not None else []
@@ -290,11 +294,10 @@ class Searcher:
         selection = facets.counts(table, matched, req.filters, (req.year_from, req.year_to))
         all_words = None
         if parsed.relaxed_words and scores is not None:
-            shown = table.docnums[selection.selected].tolist()
-            all_words = sum(coordination.has_every_word(scores[n]) for n in shown)
-        narrowed = int(selection.selected.sum()) < found
+            every_word = coordination.has_every_word(scores[selection.selected])
+            all_words = int(np.count_nonzero(every_word))
         return _Matched(
-            parsed, table, kind, selection.selected, selection.counts, narrowed, req.query,
+            parsed, table, kind, selection.selected, selection.counts, req.query,
             scores, all_words,
         )  # fmt: skip
 
@@ -325,59 +328,42 @@ class Searcher:
 
     def _page(self, m: _Matched, sort: str, start: int, end: int) -> list[tuple[DocRow, float]]:
         """The rows at [start, end) of the selection in `sort` order, with their scores."""
-        if m.scores is not None:  # every match scored already: order them all
-            return self._all_ranked(m, sort)[start:end]
-        if sort == "relevance":
-            if m.parsed.match_all:  # the table's own order: year desc, then title
-                positions = np.flatnonzero(m.selected)[start:end]
-                return [(m.table.ordered[p], 0.0) for p in positions]
-            top = self._top(m, end, m.selected if m.narrowed else None)
-            return [(m.table.by_docnum[docnum], score) for docnum, score in top[start:end]]
-        positions = np.flatnonzero(m.selected)
-        keys = self._sort_keys(m.table, sort)[positions]
-        order = np.argsort(keys, kind="stable")  # positions ascend: ties keep a fixed order
-        positions, keys = positions[order], keys[order]
-        if start >= len(positions):
-            return []
-        # Ties on the page's first and last keys are broken by score: score only those groups.
-        low = int(np.searchsorted(keys, keys[start], side="left"))
-        high = int(np.searchsorted(keys, keys[min(end, len(keys)) - 1], side="right"))
-        group = positions[low:high]
-        scores = self._scores_of(m, group) if not m.parsed.match_all else {}
-        ranked = _by_key(m.table, group, keys[low:high], scores)
-        return ranked[start - low : end - low]
+        return self._with_scores(m, self._ranked(m, sort)[start:end])
 
     def _all_ranked(self, m: _Matched, sort: str) -> list[tuple[DocRow, float]]:
         """Every selected row in `sort` order with its score (exports: everything is shown)."""
+        return self._with_scores(m, self._ranked(m, sort))
+
+    def _ranked(self, m: _Matched, sort: str) -> np.ndarray:
+        """Positions of the selected rows in `sort` order.
+
+        Relevance: best score first. Other orders: their key (year, title, ingest time), then
+        score; in every order the documents with every typed word before those with most of
+        them (search/coordination.py). Remaining ties: the stable docnum order. A match-all
+        query has no scores: relevance is the table's own order (year desc, then title).
+        """
         positions = np.flatnonzero(m.selected)
-        if m.scores is not None:  # most-words tiers first, in every order (coordination.py)
-            rows = _sorted([m.table.ordered[p] for p in positions], m.scores, sort, self._updated)
-            return [(row, m.scores.get(row.docnum, 0.0)) for row in rows]
-        scores = {} if m.parsed.match_all else self._scores_of(m, positions)
+        if m.scores is None and sort == "relevance":
+            return positions
+        columns = [m.table.docnums[positions]]  # np.lexsort: the last column sorts first
+        if m.scores is not None:
+            scores = m.scores[positions]
+            columns.append(-scores)
         if sort != "relevance":
-            keys = self._sort_keys(m.table, sort)[positions]
-            return _by_key(m.table, positions, keys, scores)
-        rows = [m.table.ordered[p] for p in positions]  # match-all: the table's order
-        if scores:
-            rows.sort(key=lambda r: (-scores[r.docnum], r.docnum))
-        return [(row, scores.get(row.docnum, 0.0)) for row in rows]
+            columns.append(self._sort_keys(m.table, sort)[positions])
+            if m.scores is not None:
+                columns.append(~coordination.has_every_word(scores))
+        return positions[np.lexsort(columns)]
+
+    @staticmethod
+    def _with_scores(m: _Matched, positions: np.ndarray) -> list[tuple[DocRow, float]]:
+        scores = m.scores[positions].tolist() if m.scores is not None else [0.0] * len(positions)
+        return [(m.table.ordered[p], s) for p, s in zip(positions.tolist(), scores, strict=True)]
 
     def _sort_keys(self, table: DocTable, sort: str) -> np.ndarray:
         if sort == "added":  # newest ingest first; read from this generation's catalog
             return np.array([-self._updated(row.doc_id) for row in table.ordered])
         return table.sort_keys[sort]
-
-    def _top(self, m: _Matched, limit: int, allowed: np.ndarray | None) -> list[tuple[int, float]]:
-        """(docnum, score) of the `limit` best rows (of `allowed` rows), best first."""
-        query = Require(m.parsed.doc_query, Term("kind", m.kind))
-        allow = None if allowed is None else set(m.table.docnums[allowed].tolist())
-        return limits.top_scores(self.whoosh_searcher, query, limit, allow, m.typed)
-
-    def _scores_of(self, m: _Matched, positions: np.ndarray) -> dict[int, float]:
-        """docnum -> score of the rows at `positions` (scored only those)."""
-        if not len(positions):
-            return {}
-        return dict(self._top(m, len(positions), m.table.mask(positions)))
 
     # ---- hits ----------------------------------------------------------------------------
 
@@ -435,49 +421,6 @@ def _hidden(table: DocTable, access: Access | None) -> frozenset[str]:
         if row is not None and not access.may_see(row.visibility, row.values[agency], doc_id):
             hidden.add(doc_id)
     return frozenset(hidden)
-
-
-def _sorted(
-    rows: list[DocRow],
-    scores: dict[int, float],
-    sort: str,
-    updated: Callable[[str], float] = lambda _: 0.0,
-) -> list[DocRow]:
-    """Every matching row in the asked order (ties by score, then a stable docnum order).
-
-    Match-all rows come in the DocTable's order (year desc, then title) and have no scores.
-    """
-    if sort == "relevance":
-        return sorted(rows, key=lambda r: (-scores[r.docnum], r.docnum)) if scores else rows
-
-    def tier(row: DocRow) -> bool:
-        # documents with every word before those with most of them, in every order
-        return bool(scores) and not coordination.has_every_word(scores[row.docnum])
-
-    def tie(row: DocRow) -> tuple[float, int]:
-        return (-scores.get(row.docnum, 0.0), row.docnum)
-
-    if sort == "added":
-        return sorted(rows, key=lambda r: (tier(r), -updated(r.doc_id), *tie(r)))
-    if sort == "title":
-        # accent- and case-folded, untitled documents last: `Évaluation` sorts under E
-        return sorted(rows, key=lambda r: (tier(r), not r.title, vocab.fold(r.title), *tie(r)))
-    sign = -1 if sort == "newest" else 1
-    # documents without a year come last in both directions
-    return sorted(rows, key=lambda r: (tier(r), r.year is None, sign * (r.year or 0), *tie(r)))
-
-
-def _by_key(
-    table: DocTable, positions: np.ndarray, keys: np.ndarray, scores: dict[int, float]
-) -> list[tuple[DocRow, float]]:
-    """Rows at `positions` ordered by their sort key (year, title or ingest time), ties by
-    score, then by a stable docnum order. Match-all rows have no scores."""
-    rows = [table.ordered[p] for p in positions]
-    order = sorted(
-        zip(keys.tolist(), rows, strict=True),
-        key=lambda kr: (kr[0], -scores.get(kr[1].docnum, 0.0), kr[1].docnum),
-    )
-    return [(row, scores.get(row.docnum, 0.0)) for _, row in order]
 
 
 def _hit(stored: dict, score: float, passages: tuple) -> SearchHit:

@@ -1,0 +1,123 @@
+"""Every match of a query and its score at once (search/matching.py) ranks as Whoosh ranks.
+
+The table is what analysts type; each query, parsed as a search parses it, must find exactly the
+records Whoosh's own scored search finds, with the same scores and in the same order, on the
+session's index, on an index whose generation has deletions and several segments, and after an
+ingest has changed the statistics the scores depend on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from searchcorpus import CARCHI, DOCS, QUITO, make_doc
+from whoosh import index as whoosh_index
+from whoosh.collectors import UnlimitedCollector
+from whoosh.query import Query, Require, Term
+
+from acervo.search import matching, schema
+from acervo.search.indexer import IndexStore, doc_record
+from acervo.search.models import SearchRequest
+from acervo.search.query import parse_query
+from acervo.search.searcher import Searcher
+
+TYPED = [
+    "escuela",  # one word on every text field
+    "niñas venezolanas",  # every word required
+    "niñas venezolanas carchi escuela",  # most of the words (search/coordination.py)
+    '"provincia de carchi"',  # a phrase
+    '"escuela de adolescentes" manabí',  # a phrase among words
+    "matric*",  # a prefix
+    "*scuel*",  # a wildcard
+    "vacunasion~",  # a fuzzy word
+    "escuela -quito",  # a negation
+    "NOT carchi",  # only a negation
+    "niñas OR niños escuela",
+    "agencia:ACNUR refugees",  # a filter in the query
+    "anio:2016..2018 estudio",  # a year range in the query
+    "ACNUR",  # thesaurus alternatives (UNHCR...)
+    "refugees protection",  # English words, Spanish translations
+    "palabrainexistente escuela",  # a word in no document: nothing
+]
+
+
+def _whoosh_scores(whoosh_searcher, query: Query) -> dict[int, float]:
+    collector = UnlimitedCollector()
+    whoosh_searcher.search_with_collector(query, collector)
+    return dict(collector.results().items())
+
+
+def _assert_as_whoosh(whoosh_searcher, query: Query, cache=None) -> dict[int, float]:
+    expected = _whoosh_scores(whoosh_searcher, query)
+    found = matching.match(whoosh_searcher, query, "consulta", cache)
+    got = {int(n): float(found.scores[n]) for n in np.flatnonzero(found.mask)}
+    assert set(got) == set(expected)
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-12)
+    best_first = sorted(expected, key=lambda n: (-expected[n], n))
+    assert sorted(got, key=lambda n: (-got[n], n)) == best_first
+    return got
+
+
+def _doc_query(typed: str) -> Query:
+    return Require(parse_query(typed).doc_query, Term("kind", schema.DOC))
+
+
+@pytest.mark.parametrize("typed", TYPED)
+def test_matches_and_scores_are_whooshs(searcher: Searcher, typed: str) -> None:
+    _assert_as_whoosh(searcher.whoosh_searcher, _doc_query(typed))
+
+
+def test_deleted_records_and_several_segments(tmp_path: Path) -> None:
+    """A generation with deleted records in one segment and new records in another (what a
+    nightly ingest leaves when Whoosh does not merge): deleted records never match, and every
+    segment's records score against the whole index's statistics."""
+    ix = whoosh_index.create_in(str(tmp_path), schema.build_schema())
+    for docs in (DOCS[:8], DOCS[8:]):
+        writer = ix.writer()
+        for doc in docs:
+            writer.add_document(**doc_record(doc, ix.schema))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("doc_id", QUITO)
+    writer.commit(merge=False)
+    with ix.searcher() as whoosh_searcher:
+        assert len(whoosh_searcher.leaf_searchers()) > 1
+        for typed in ("escuela", "salud vacunación", '"provincia de carchi"', "NOT carchi"):
+            found = _assert_as_whoosh(whoosh_searcher, _doc_query(typed))
+            ids = {whoosh_searcher.stored_fields(n)["doc_id"] for n in found}
+            assert QUITO not in ids
+        carchi = _assert_as_whoosh(whoosh_searcher, _doc_query("carchi"))
+        assert {whoosh_searcher.stored_fields(n)["doc_id"] for n in carchi} == {CARCHI}
+
+
+def test_a_new_generation_scores_with_its_own_statistics(tmp_path: Path) -> None:
+    """The cache of scored terms lives as long as its generation: after an ingest makes a word
+    common, a search scores it as rare no longer (the same scores as Whoosh's)."""
+    store = IndexStore(tmp_path)
+    store.update(add=iter(DOCS), remove=())
+    with store.open_searcher() as searcher:
+        searcher.search(SearchRequest(query="vacunación"))  # fills the generation's cache
+        before = _assert_as_whoosh(searcher.whoosh_searcher, _doc_query("vacunación"))
+    more = [
+        make_doc(f"b{n:015d}", [f"Campaña de vacunación número {n} en Esmeraldas."])
+        for n in range(6)
+    ]
+    store.update(add=iter(more), remove=())
+    with store.open_searcher() as searcher:
+        result = searcher.search(SearchRequest(query="vacunación"))
+        after = _assert_as_whoosh(searcher.whoosh_searcher, _doc_query("vacunación"))
+    assert result.total == len(before) + len(more)
+    assert len(after) == len(before) + len(more)
+
+
+def test_the_cache_keeps_at_most_its_postings() -> None:
+    cache = matching.TermCache(max_postings=10)
+    for n in range(5):
+        cache.put(("segment", "body_es", f"w{n}".encode()), np.arange(4), np.ones(4))
+    kept = [n for n in range(5) if cache.get(("segment", "body_es", f"w{n}".encode()))]
+    assert kept == [3, 4]  # the most recent ones that fit
+    cache.put(("segment", "body_es", b"huge"), np.arange(11), np.ones(11))
+    assert cache.get(("segment", "body_es", b"huge")) is None  # larger than the whole cache
