@@ -77,12 +77,17 @@ class MostWords(Or):
                 m.next()
         # A word no document holds (an English word no dictionary translates, over Spanish
         # documents) cannot raise the bar: `most` is counted over the words the index has.
-        n, minimum = len(subs), required_words(sum(_in_index(sub, searcher) for sub in subs))
+        n, minimum = len(subs), minimum_words(subs, searcher)
         ids = sorted(d for d, c in counts.items() if c >= minimum)
         if not ids:
             return matching.NullMatcher()
         weights = [self.boost * _tiered(sums[d], counts[d], n) for d in ids]
         return matching.ListMatcher(ids, weights=weights)
+
+
+def minimum_words(subs: list[Query], searcher) -> int:
+    """How many of `subs` a document must match: most of those the index has (see below)."""
+    return required_words(sum(_in_index(sub, searcher) for sub in subs))
 
 
 def _in_index(query: Query, searcher) -> bool:

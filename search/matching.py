@@ -14,8 +14,10 @@ The scores are Whoosh's: the same formula in the same double arithmetic per term
 matchers sum them (only the order of the additions may differ, in the last bit). Boolean nodes
 follow Whoosh's matchers: And and Or add their children's scores, Require and AndNot keep the
 first one's, a Not scores 1.0 where it matches (Whoosh's InverseMatcher), a compound boost
-multiplies. Nodes not rebuilt here (phrases, prefixes, numeric ranges, anything else) are run by
-Whoosh's own matcher over that subtree, so any query gives what Whoosh gives.
+multiplies; phrases are the words at consecutive positions, prefixes the OR of their words. A
+DisjunctionMax takes the best score of the children that match the document (Whoosh's own
+matcher can take another document's, a bug in whoosh-reloaded 2.7.5). Other nodes (numeric
+ranges, anything else) are run by Whoosh's own matcher over that subtree.
 """
 
 from __future__ import annotations
@@ -29,7 +31,18 @@ from functools import reduce
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
-from whoosh.query import And, AndNot, Not, Or, Phrase, Prefix, Query, Require, Term
+from whoosh.query import (
+    And,
+    AndNot,
+    DisjunctionMax,
+    Not,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Require,
+    Term,
+)
 from whoosh.query.qcore import _NullQuery
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25FScorer, WeightScorer
@@ -37,7 +50,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 from whoosh.util.numeric import _length_byte_cache
 
 from acervo.search import limits
-from acervo.search.coordination import MostWords, required_words, tiered_scores
+from acervo.search.coordination import MostWords, minimum_words, tiered_scores
 
 CACHE_POSTINGS = 2_000_000  # scored postings kept per generation (12 bytes each: 24 MB)
 # Whoosh stores each field length as one byte (a logarithmic approximation): byte -> length.
@@ -138,6 +151,8 @@ class _Segment:
             return self._most_words(node)
         if kind is And or (kind is Or and not node.minmatch and not node.scale):
             return self._compound(node)
+        if kind is DisjunctionMax:
+            return self._best_of(node)
         if kind is Require or kind is AndNot:
             return self._binary(node)
         if kind is Not:
@@ -176,6 +191,23 @@ class _Segment:
             scores *= node.boost
         return Matches(mask, scores)
 
+    def _best_of(self, node: DisjunctionMax) -> Matches:
+        """The best child's score (a word's translations: search/query.py). Whoosh's own
+        DisjunctionMaxMatcher takes the maximum of its children's current postings even when
+        they sit on different documents (another document's score); this is the maximum over
+        the children that match the document."""
+        subs = node.subqueries
+        if len(subs) <= 1:
+            return self.evaluate(subs[0]) if subs else self.empty()
+        mask, scores = np.zeros(self.size, dtype=bool), np.zeros(self.size)
+        for sub in subs:
+            found = self.evaluate(sub)
+            mask |= found.mask
+            np.maximum(scores, found.scores, out=scores)  # scores are 0.0 where not matched
+        if node.boost != 1.0:
+            scores *= node.boost
+        return Matches(mask, scores)
+
     def _binary(self, node: Require | AndNot) -> Matches:
         first, second = self.evaluate(node.a), self._mask(node.b)
         mask = first.mask & second if type(node) is Require else first.mask & ~second
@@ -190,7 +222,7 @@ class _Segment:
             found = self.evaluate(sub)
             counts += found.mask
             sums += found.scores
-        mask = counts >= required_words(len(subs))
+        mask = counts >= minimum_words(subs, self.searcher)
         scores = np.where(mask, node.boost * tiered_scores(sums, counts, len(subs)), 0.0)
         return Matches(mask, scores)
 

@@ -15,7 +15,7 @@ import pytest
 from searchcorpus import CARCHI, DOCS, QUITO, make_doc
 from whoosh import index as whoosh_index
 from whoosh.collectors import UnlimitedCollector
-from whoosh.query import Query, Require, Term
+from whoosh.query import DisjunctionMax, Query, Require, Term
 
 from acervo.search import matching, schema
 from acervo.search.indexer import IndexStore, doc_record
@@ -68,6 +68,20 @@ def _doc_query(typed: str) -> Query:
 @pytest.mark.parametrize("typed", TYPED)
 def test_matches_and_scores_are_whooshs(searcher: Searcher, typed: str) -> None:
     _assert_as_whoosh(searcher.whoosh_searcher, _doc_query(typed))
+
+
+def test_a_words_translations_score_by_the_best_one(searcher: Searcher) -> None:
+    """A DisjunctionMax (a word's translations, search/query.py) scores each document by the
+    best child that matches it (Whoosh's own matcher can take another document's score)."""
+    whoosh_searcher = searcher.whoosh_searcher
+    children = [parse_query(word).doc_query for word in ("escuela", "vacunación", "Carchi")]
+    each = [_whoosh_scores(whoosh_searcher, child) for child in children]
+    found = matching.match(whoosh_searcher, DisjunctionMax(children), "consulta")
+    got = {int(n): float(found.scores[n]) for n in np.flatnonzero(found.mask)}
+    assert set(got) == set().union(*each)
+    assert sum(len(scores) for scores in each) > len(got)  # some documents match two
+    for docnum, score in got.items():
+        assert score == pytest.approx(max(scores.get(docnum, 0.0) for scores in each))
 
 
 def test_deleted_records_and_several_segments(tmp_path: Path) -> None:
