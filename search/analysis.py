@@ -7,26 +7,40 @@ Spanish chain (`spanish_analyzer`), in this order and for these reasons:
    parser turns a typed `COVID-19` into the phrase `covid 19`). Combining accents are kept inside
    a word, so decomposed (NFD) text from a PDF or a Mac keyboard is not cut in two.
 2. `LowercaseFilter`.
-3. `SingularFilter`: a plural `-es` after r, d, n, l, s, y, j is cut (`hogares` -> `hogar`), because
-   Snowball cuts a verb-like `-ar/-er/-ad/-en` from the singular but only `-es` from the plural,
-   so `hogar`/`hogares`, `ciudad`/`ciudades`, `mujer`/`mujeres`, `joven`/`jóvenes` never met.
-   It runs before accent folding so a stressed singular (`interés`) is left alone.
-4. `AccentFoldFilter`: NFC, then strip every diacritic except the tilde of `ñ`.
-5. `EnyeFilter`: `ñ` -> `n`, so `niños` = `ninos` = `niñas` = `niño` (analysts often type
+3. `AccentFoldFilter`: NFC, then strip every diacritic except the tilde of `ñ`. From here on a
+   word's terms depend only on its folded form, so `economía` and `economia` meet by
+   construction, whatever the later steps do.
+4. `EnyeFilter`: `ñ` -> `n`, so `niños` = `ninos` = `niñas` = `niño` (analysts often type
    without `ñ`), except in `PROTECTED_ENYE_WORDS`, the few words where dropping the tilde makes
    another real word: `año(s)` (`ano`), `peña` (`pena`), `cañón` (`canon`, a rent), `caña`
    (`cana`), `uña` (`una`). So `año` and `ano` never match; the price, chosen on purpose, is
    that `anos` typed without `ñ` does not find `años` either (tests pin both).
-6. `StopFilter` with `SPANISH_STOP_WORDS`: a short list of function words. Whoosh's own list
+5. `StopFilter` with `SPANISH_STOP_WORDS`: a short list of function words. Whoosh's own list
    drops `estado(s)`, `contra`, `sin`, `entre`, `sobre`: "Estados Unidos" would become `unid`.
-7. `RestoreAccentFilter`: `-cion/-sion/-logia(s)` get their accent back, because the Snowball
-   stemmer only strips `-ación`, `-ución`, `-logía` written with the accent: without this,
-   `educacion` stays `educacion` while `educación` becomes `educ`.
+6. `RestoreAccentFilter`: the folded word gets back its most frequent written form
+   (`likely_accents`: `economia` -> `economía`, `añadio` -> `añadió`, `ingles` -> `inglés`),
+   because the Snowball stemmer's suffix rules are written with accents (`-ía`, `-ió`, `-ará`,
+   `-ción`, `-logía`...): stemming the folded word split `economía` from `económicamente`,
+   `añade` from `añadió`. The table lists only the words whose stem the accent changes (from
+   a Spanish word-frequency list, not from any text we index); other `-cion/-sion/-logia(s)`
+   words get the accent by rule. Where two spellings differ in meaning, the more frequent wins:
+   `hacia` (towards) is read as `hacia`, not `hacía` (did).
+7. `SingularFilter`: a plural `-es` after r, d, n, l, s, y, j is cut (`hogares` -> `hogar`), because
+   Snowball cuts a verb-like `-ar/-er/-ad/-en` from the singular but only `-es` from the plural,
+   so `hogar`/`hogares`, `ciudad`/`ciudades`, `mujer`/`mujeres`, `joven`/`jóvenes` never met.
+   It runs on the restored word, so a stressed singular (`interés`) is left alone; then
+   `RestoreAccentFilter` again, as the singular may be a word the table knows (`intereses` ->
+   `interes` -> `interés`, which meets `interés`).
 8. `StemFilter(stem_spanish)`: Snowball Spanish, behind a thread-safe cache.
 9. `StemMergeFilter`: joins stems of one family the stemmer leaves apart: `migración` ->
    `migracion` (its `-ación` is too short a region to cut) and `migrante` -> `migrant` both
    become `migr`, the stem of `migrar`.
-10. `AccentFoldFilter` again: the stemmer may leave an accent the unaccented spelling lacks.
+10. `AccentFoldFilter` again: the restored accent may survive stemming (`inglés` -> `inglés`).
+
+tests/search/test_snowball_vocabulary.py measures the chain on the Snowball project's own Spanish
+vocabulary: the word pairs Snowball conflates that stay conflated here, and every accented word
+equal to its unaccented spelling. A change of this chain (or of the table) changes the terms of
+indexed text: bump `schema.INDEX_FORMAT` so that the next ingest rebuilds old indexes.
 
 Every filter only rewrites `token.text`, so `startchar`/`endchar` (`chars=True`) still point at the
 original word and Whoosh highlighting works. Whoosh pickles the analyzers into the index: renaming
@@ -35,9 +49,11 @@ a filter class here makes existing indexes unreadable (rebuild them).
 
 from __future__ import annotations
 
+import gzip
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 from whoosh.analysis import (
     Analyzer,
@@ -109,7 +125,12 @@ SPANISH_STOP_WORDS: frozenset[str] = frozenset(
 
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(stoplists["en"])
 
-# Endings the Snowball Spanish stemmer expects accented (its step-1 suffixes).
+# Folded word -> its most frequent written form, for the words whose Snowball stem depends on
+# the accent (`restore_accent`). Built by scripts/build_likely_accents.py from wordfreq's Spanish
+# list (CC BY-SA 4.0, see search/data/README.md); 10,958 entries, 2.1 MiB in memory.
+LIKELY_ACCENTS_FILE = "data/likely_accents_es.tsv.gz"
+
+# Endings the Snowball Spanish stemmer expects accented, for words the table does not list.
 ACCENTED_ENDINGS: tuple[tuple[str, str], ...] = (
     ("logias", "logías"),
     ("logia", "logía"),
@@ -122,6 +143,9 @@ SPANISH_STEM_MERGES: Mapping[str, str] = {"migracion": "migr", "migrant": "migr"
 
 # Plural `-es` after these letters is cut before stemming (see `singular`).
 PLURAL_ES_AFTER = "rdnlsyj"
+# ...but not from these endings, which Snowball strips itself: `-ables/-ibles` (aplicables ->
+# aplic), and `-les` attached to an infinitive or gerund (darles, haciéndoles).
+NOT_PLURAL_ES = ("bles", "rles", "ndoles")
 MIN_SINGULAR_CHARS = 3
 
 
@@ -152,19 +176,44 @@ def singular(word: str) -> str:
 
     Snowball reads the singular's `-ar/-er/-ad/-en` as a verb ending (`hogar` -> `hog`) but only
     cuts `-es` from the plural (`hogares` -> `hogar`), so the two never meet. A final `-és` is a
-    stressed singular (`interés`), kept: this runs before accents are folded.
+    stressed singular (`interés`), kept: this runs after `restore_accent`.
     """
-    if word.endswith("es") and len(word) - 2 >= MIN_SINGULAR_CHARS and word[-3] in PLURAL_ES_AFTER:
+    if (
+        word.endswith("es")
+        and len(word) - 2 >= MIN_SINGULAR_CHARS
+        and word[-3] in PLURAL_ES_AFTER
+        and not word.endswith(NOT_PLURAL_ES)
+    ):
         return word[:-2]
     return word
 
 
+@cache
+def likely_accents() -> Mapping[str, str]:
+    """The table of LIKELY_ACCENTS_FILE, read once per process."""
+    source = resources.files("acervo.search").joinpath(LIKELY_ACCENTS_FILE)
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        pairs = (line.rstrip("\n").split("\t") for line in lines if not line.startswith("#"))
+        return {folded: written for folded, written in pairs}
+
+
 def restore_accent(word: str) -> str:
-    """Put back the accent the stemmer needs: 'educacion' -> 'educación'."""
+    """The spelling the stemmer should see: 'economia' -> 'economía', 'educacion' -> 'educación'.
+
+    The most frequent written form of the folded word when the table lists it, else the accent
+    of a `-ción/-sión/-logía(s)` ending; the folded word otherwise.
+    """
+    folded = fold_accents(word)
+    likely = likely_accents().get(folded)
+    return likely if likely is not None else accent_by_ending(folded)
+
+
+def accent_by_ending(folded: str) -> str:
+    """'educacion' -> 'educación': the accent of a `-ción/-sión/-logía(s)` ending."""
     for bare, accented in ACCENTED_ENDINGS:
-        if word.endswith(bare) and len(word) > len(bare) + 1:
-            return word[: -len(bare)] + accented
-    return word
+        if folded.endswith(bare) and len(folded) > len(bare) + 1:
+            return folded[: -len(bare)] + accented
+    return folded
 
 
 class _TextFilter(Filter):
@@ -231,7 +280,7 @@ _ENGLISH_STEM = stemmer_for_language("en")
 # functions also pickle by name with the schema.
 @lru_cache(maxsize=STEM_CACHE_WORDS)
 def stem_spanish(word: str) -> str:
-    return PROTECTED_STEMS.get(word) or _SPANISH_STEM(word)
+    return PROTECTED_STEMS.get(fold_accents(word)) or _SPANISH_STEM(word)
 
 
 @lru_cache(maxsize=STEM_CACHE_WORDS)
@@ -349,12 +398,13 @@ def spanish_filters() -> tuple[Filter, ...]:
     return (
         NumberFilter(),
         LowercaseFilter(),
-        SingularFilter(),
         AccentFoldFilter(),
         EnyeFilter(),
         # minsize=1: single letters and digits (the R, 4 and V of R4V) stay searchable.
         StopFilter(stoplist=SPANISH_STOP_WORDS, minsize=1),
         RestoreAccentFilter(),
+        SingularFilter(),
+        RestoreAccentFilter(),  # the singular may be a word the table knows (interes: interés)
         StemFilter(stem_spanish, cachesize=None),
         StemMergeFilter(),
         AccentFoldFilter(),

@@ -28,7 +28,9 @@ ENGLISH = "en"
 # The index's format beyond its field names and types: bump it when what the fields hold changes
 # (an analyzer, the positions, the records' layout), and the next ingest rebuilds an index
 # written with another (IndexStore.schema_is_current). The one place this is decided.
-INDEX_FORMAT = 2
+# 2: passages from the doc record's positions (page_starts); 3: Spanish words stemmed with their
+# likely accents restored (search/analysis.py).
+INDEX_FORMAT = 3
 # Doc records: title and body words unstemmed (search/limits.py, search/suggest.py).
 WORDS_FIELD = "words"
 

@@ -21,8 +21,9 @@ from whoosh import index
 from acervo.build import IngestOptions, IngestSummary, RemovalRefused, build_index
 from acervo.config import Config
 from acervo.report import format_report, load_report
-from acervo.search.indexer import IndexStore
+from acervo.search.indexer import FORMAT_FILE, IndexStore
 from acervo.search.models import SearchRequest
+from acervo.search.schema import INDEX_FORMAT
 
 PROJECT = Path(__file__).resolve().parents[1]
 AGENCIES = ("ACNUR", "OIM", "UNICEF", "PMA")  # 19 documents: a quick build, 4 folders
@@ -329,4 +330,18 @@ def test_an_index_of_an_older_schema_is_rebuilt_from_its_stored_text(
     notes = {f.get("note") for f in report["files"] if f["outcome"] == "added"}
     assert notes == {"metadatos actualizados sin volver a extraer"}  # nothing re-extracted
     assert store.schema_is_current()
+    assert hits(store, "alimentaria")
+
+
+def test_an_index_of_an_older_format_is_rebuilt(corpus: Path, store: IndexStore) -> None:
+    """Same fields, other terms (an older analyzer): the next ingest starts afresh."""
+    live = store.root / str(store.live_generation())
+    assert (live / FORMAT_FILE).read_text(encoding="utf-8").strip() == str(INDEX_FORMAT)
+    (live / FORMAT_FILE).unlink()  # as written by a version before the format file
+    assert not store.schema_is_current()
+    run = ingest(corpus, store)
+    assert run.indexed == _documents_in(corpus) and not run.failed
+    assert store.schema_is_current()
+    rebuilt = store.root / str(store.live_generation())
+    assert rebuilt != live and (rebuilt / FORMAT_FILE).exists()
     assert hits(store, "alimentaria")
