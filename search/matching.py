@@ -240,37 +240,53 @@ class _Segment:
         return found
 
     def _phrase(self, node: Phrase) -> Matches:
-        """The words at consecutive positions (Whoosh's SpanNear2 with slop 1), scored as the
-        sum of the words' scores, as Whoosh's phrase matcher scores them."""
+        """The words in order, each at most `slop` positions after the one before (Whoosh's
+        SpanNear2: slop 1 is next to each other), scored as the sum of the words' scores, as
+        Whoosh's phrase matcher scores them. Kept in the cache like a term: thesaurus forms
+        (search/query.py) come back query after query, and reading positions is the slow part."""
         schema = self.searcher.schema
         field = schema[node.fieldname] if node.fieldname in schema else None
         positional = field is not None and field.format and field.format.supports("positions")
-        if not positional or node.slop != 1:  # Whoosh's own answer (or its QueryError)
+        if not positional or node.slop < 1:  # Whoosh's own answer (or its QueryError)
             return self._by_whoosh(node)
         texts = [self._indexed(node.fieldname, word) for word in node.words]
         if any(text is None for text in texts):
             return self.empty()
-        scored = [self._scored(node.fieldname, text) for text in texts]
-        if any(s is None for s in scored):
-            return self._by_whoosh(node)
-        candidates = reduce(np.intersect1d, (ids for ids, _ in scored))
-        if not len(candidates):
-            return self.empty()
-        starts: dict[int, set[int]] = {int(d): set() for d in candidates}
-        for offset, text in enumerate(texts):
-            for docnum, positions in self._positions(node.fieldname, text, candidates):
-                shifted = {p - offset for p in positions}
-                starts[docnum] = shifted if offset == 0 else starts[docnum] & shifted
+        key = (self.segment_id, node.fieldname, tuple(texts), node.slop)
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is None:
+            scored = [self._scored(node.fieldname, text) for text in texts]
+            if any(s is None for s in scored):
+                return self._by_whoosh(node)
+            cached = self._phrase_scores(node.fieldname, texts, scored, node.slop)
+            if self.cache is not None:
+                self.cache.put(key, *cached)
+        matched, total = cached
         found = self.empty()
-        matched = np.array([d for d in candidates.tolist() if starts[d]], dtype=np.int64)
-        if not len(matched):
-            return found
-        total = np.zeros(len(matched))
-        for ids, scores in scored:
-            total += scores[np.searchsorted(ids, matched)]
         found.mask[matched] = True
         found.scores[matched] = total * node.boost if node.boost != 1.0 else total
         return found
+
+    def _phrase_scores(
+        self, fieldname: str, texts: list[bytes], scored: list, slop: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, unboosted scores) of the records where the words stand in order."""
+        candidates = reduce(np.intersect1d, (ids for ids, _ in scored))
+        # docnum -> positions where the words so far can end
+        ends: dict[int, set[int]] = {int(d): set() for d in candidates}
+        steps = range(1, slop + 1)
+        for offset, text in enumerate(texts):
+            for docnum, positions in self._positions(fieldname, text, candidates):
+                before = ends[docnum]
+                if offset == 0:
+                    ends[docnum] = set(positions)
+                elif before:
+                    ends[docnum] = {p for p in positions if any(p - d in before for d in steps)}
+        matched = np.array([d for d in candidates.tolist() if ends[d]], dtype=np.int64)
+        total = np.zeros(len(matched))
+        for ids, scores in scored:
+            total += scores[np.searchsorted(ids, matched)]
+        return matched, total
 
     def _indexed(self, fieldname: str, text: str) -> bytes | None:
         """The term as the index holds it, or None when it is not in this segment."""

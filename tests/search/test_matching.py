@@ -15,7 +15,7 @@ import pytest
 from searchcorpus import CARCHI, DOCS, QUITO, make_doc
 from whoosh import index as whoosh_index
 from whoosh.collectors import UnlimitedCollector
-from whoosh.query import DisjunctionMax, Query, Require, Term
+from whoosh.query import DisjunctionMax, Phrase, Query, Require, Term
 
 from acervo.search import matching, schema
 from acervo.search.indexer import IndexStore, doc_record
@@ -37,7 +37,8 @@ TYPED = [
     "niñas OR niños escuela",
     "agencia:ACNUR refugees",  # a filter in the query
     "anio:2016..2018 estudio",  # a year range in the query
-    "ACNUR",  # thesaurus alternatives (UNHCR...)
+    "ACNUR",  # thesaurus alternatives (UNHCR...): phrases with a word allowed between
+    "NNA adolescentes",  # a form repeating a term ("niños, niñas y adolescentes": nin nin ...)
     "refugees protection",  # English words, Spanish translations
     "palabrainexistente escuela",  # a word in no document: nothing
 ]
@@ -82,6 +83,27 @@ def test_a_words_translations_score_by_the_best_one(searcher: Searcher) -> None:
     assert sum(len(scores) for scores in each) > len(got)  # some documents match two
     for docnum, score in got.items():
         assert score == pytest.approx(max(scores.get(docnum, 0.0) for scores in each))
+
+
+@pytest.mark.parametrize(
+    ("words", "slop", "finds"),
+    [
+        (("nin", "venezolan"), 1, True),  # "niñas venezolanas enfrentan barreras"
+        (("nin", "enfrent"), 1, False),
+        (("nin", "enfrent"), 2, True),  # one word between: a thesaurus form's slop
+        (("nin", "barrer"), 2, False),
+        (("nin", "enfrent", "acces"), 3, True),
+        (("enfrent", "nin"), 3, False),  # in order only
+    ],
+)
+def test_phrases_with_words_between_match_as_whoosh(
+    searcher: Searcher, words: tuple[str, ...], slop: int, finds: bool
+) -> None:
+    query = Require(Phrase("body_es", list(words), slop=slop), Term("kind", schema.DOC))
+    cache = matching.TermCache()
+    got = _assert_as_whoosh(searcher.whoosh_searcher, query, cache)
+    assert bool(got) == finds
+    assert _assert_as_whoosh(searcher.whoosh_searcher, query, cache) == got  # from the cache
 
 
 def test_deleted_records_and_several_segments(tmp_path: Path) -> None:

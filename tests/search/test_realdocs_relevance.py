@@ -1,0 +1,62 @@
+"""What the thesaurus finds on real documents of ../shared/realdocs/es (indexed as ingest does)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from acervo.build import build_index
+from acervo.config import Config
+from acervo.search.indexer import IndexStore
+from acervo.search.models import SearchRequest
+from acervo.search.searcher import Searcher
+
+REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
+# "niños, niñas y adolescentes" as a phrase (one page)
+PHRASE_DOC = "sena-mi-familia-discapacidad.docx"
+# `Niño` and "Código de Infancia y Adolescencia" on one page, never the phrase nor `NNA`
+APART_DOC = "sena-sintesis-psicosocial-migratoria.pdf"
+DOCS = (PHRASE_DOC, APART_DOC)
+
+pytestmark = pytest.mark.realdocs
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    missing = [name for name in DOCS if not (REALDOCS_ES / name).is_file()]
+    if missing:
+        pytest.skip(f"not in {REALDOCS_ES}: {', '.join(missing)}")
+    root = tmp_path_factory.mktemp("realdocs-es")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name in DOCS:
+        shutil.copy(REALDOCS_ES / name, corpus / name)
+    index_dir = root / "index"
+    build_index([corpus], IndexStore(index_dir), Config(index_dir=index_dir))
+    return index_dir
+
+
+@pytest.fixture()
+def searcher(index_dir: Path) -> Iterator[Searcher]:
+    with IndexStore(index_dir).open_searcher() as s:
+        yield s
+
+
+def found(searcher: Searcher, query: str, **options) -> list[str]:
+    result = searcher.search(SearchRequest(query=query, per_page=100, **options))
+    return [Path(hit.path).name for hit in result.hits]
+
+
+def test_the_words_of_a_thesaurus_form_apart_are_not_the_form(searcher) -> None:
+    # the words themselves are there: the form's phrase is what the second document lacks
+    assert sorted(found(searcher, "niños AND adolescentes")) == sorted(DOCS)
+    assert found(searcher, "NNA") == [PHRASE_DOC]
+
+
+def test_a_form_found_again_scores_alike(searcher) -> None:
+    # the second search reads the form's matches kept from the first (search/matching.py)
+    first, again = (searcher.search(SearchRequest(query="NNA discapacidad")) for _ in range(2))
+    assert [(h.id, h.score) for h in first.hits] == [(h.id, h.score) for h in again.hits]
