@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import matching
-from whoosh.query import Or, Query
+from whoosh.query import DisjunctionMax, Or, Query
 
 # Tiers added to the BM25F score: far above any score sum, so a tier is never outranked.
 WORD_STEP = 10_000.0  # per word held, when not all are
@@ -105,3 +105,28 @@ def _tiered(score: float, count: int, n: int) -> float:
 def tiered_scores(sums: np.ndarray, counts: np.ndarray, n: int) -> np.ndarray:
     """`_tiered` over arrays (search/matching.py scores every match at once)."""
     return sums + np.where(counts == n, ALL_WORDS_BONUS, counts * WORD_STEP)
+
+
+class BestOf(DisjunctionMax):
+    """The documents matching any subquery, each scored by its best-scoring one (a word's
+    translations: Pirkola's synonym set). Whoosh's own DisjunctionMax scores a document with the
+    higher of its two sub-matchers' current scores even when one of them stands on another
+    document (whoosh-reloaded 2.7.5): `care` gave cara, matched once at 0.25, the score of
+    cuidado's posting elsewhere. search/matching.py evaluates it in numpy, as any DisjunctionMax;
+    this matcher is for the paths Whoosh still runs."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(
+            subs, _BestOfMatcher, searcher, context, lambda q: q.estimate_size(reader)
+        )
+
+
+class _BestOfMatcher(matching.DisjunctionMaxMatcher):
+    def score(self) -> float:
+        a, b = self.a, self.b
+        if not a.is_active() or (b.is_active() and b.id() < a.id()):
+            return b.score()
+        if not b.is_active() or a.id() < b.id():
+            return a.score()
+        return max(a.score(), b.score())

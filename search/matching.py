@@ -151,7 +151,7 @@ class _Segment:
             return self._most_words(node)
         if kind is And or (kind is Or and not node.minmatch and not node.scale):
             return self._compound(node)
-        if kind is DisjunctionMax:
+        if issubclass(kind, DisjunctionMax):  # coordination.BestOf too
             return self._best_of(node)
         if kind is Require or kind is AndNot:
             return self._binary(node)

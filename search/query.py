@@ -49,17 +49,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import islice, takewhile
 
 from whoosh.analysis import Analyzer
-from whoosh.query import And, DisjunctionMax, Not, NumericRange, Or, Phrase, Prefix, Query, Term
+from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
 
 from acervo import vocab
 from acervo.search import schema, translate
 from acervo.search.analysis import TOKEN_PATTERN, prefix_form
-from acervo.search.coordination import MIN_WORDS, MostWords
+from acervo.search.coordination import MIN_WORDS, BestOf, MostWords
 from acervo.search.errors import QuerySyntaxError, UnknownField
 from acervo.search.limits import MAX_FUZZY_DISTANCE, SurfaceQuery
 from acervo.search.models import FACETS, Expansion
@@ -90,6 +90,8 @@ ALTERNATIVE_BOOST = 0.5
 FORM_SLOP = 2
 # Dictionary translations of a typed word (search/translate.py) score below the typed word too.
 TRANSLATION_BOOST = 0.5
+# ...and the typed word itself in the other language's fields, below its translations there
+LOOK_ALIKE_BOOST = 0.25
 LANGUAGE_NAMES = ("es", "en")
 MIN_WILDCARD_LETTERS = 2  # letters (not * or ?) in a wildcard pattern
 _FUZZY = re.compile(r"(.+)~(\d?)")
@@ -354,9 +356,11 @@ class _Parser:
         text: str,
         thesaurus: Thesaurus | None = None,
         translated: dict[str, tuple[tuple[str, str], ...]] | None = None,
+        language: str | None = None,
     ) -> None:
         self.text = text
         self.translated = translated or {}  # typed word -> (language, translation) pairs
+        self.language = language  # of the query, when translations are searched
         self.tokens = _lex(text)
         self.pos = 0
         self.fields_used: set[str] = set()
@@ -470,8 +474,27 @@ class _Parser:
             shown = tuple(dict.fromkeys(form.text for form in others))
             self.expansions.append(Expansion(term=typed, alternatives=shown))
         if concept is None:  # the thesaurus's own forms in the other language are better
-            alternatives += self._translations(original, typed, fields)
+            translations = self._translations(original, typed, fields)
+            original, itself = self._in_own_language(original, translations)
+            alternatives += translations + itself
         return _Concept(original, alternatives) if alternatives else original
+
+    def _in_own_language(
+        self, original: _Node, translations: tuple[_Text, ...]
+    ) -> tuple[_Node, tuple[_Text, ...]]:
+        """In a query in one language (translate.query_language), a word translated into the
+        other counts in the other language's fields as one of its translations (scored by the
+        best, below the typed language): an English `care` in Spanish text is mostly the stem
+        `car` of cara and caro, but a Spanish study may quote an English title."""
+        if not (self.language and isinstance(original, _Text)):
+            return original, ()
+        own = _in_language(original.fields, self.language)
+        other = tuple(f for f in original.fields if f not in own)
+        into_other = any(_language(f) != self.language for t in translations for f in t.fields)
+        if not (into_other and own and other):  # (`alcohol` in English: a Spanish word too)
+            return original, ()
+        itself = replace(original, fields=other, boost=LOOK_ALIKE_BOOST, translated=True)
+        return replace(original, fields=own), (itself,)
 
     def _translations(
         self, original: _Node, typed: str, fields: tuple[str, ...]
@@ -812,8 +835,12 @@ def _rankable(node: _Node) -> bool:
     if isinstance(node, _Text):
         return node.mode != "phrase" and node.fields == TEXT_FIELDS
     if isinstance(node, _Concept):
-        return _rankable(node.original) or (
-            isinstance(node.original, _Bool) and all(map(_rankable, node.original.children))
+        # a translated word searched in its own language's fields only (_in_own_language)
+        translated = any(a.translated for a in node.alternatives)
+        return (
+            _rankable(node.original)
+            or (isinstance(node.original, _Bool) and all(map(_rankable, node.original.children)))
+            or (translated and isinstance(node.original, _Text) and node.original.mode == "word")
         )
     if isinstance(node, _Bool):
         return node.op == "or" and all(map(_rankable, node.children))
@@ -830,7 +857,7 @@ def _concept_query(node: _Concept) -> Query | None:
     translated = [_doc_query(a) for a in node.alternatives if a.translated]
     translated = list(dict.fromkeys(q for q in translated if q is not None))
     if translated:
-        parts.append(DisjunctionMax(translated) if len(translated) > 1 else translated[0])
+        parts.append(BestOf(translated) if len(translated) > 1 else translated[0])
     return Or(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
 
@@ -881,7 +908,7 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
     every_doc = Term("kind", schema.DOC)
     if text.strip() in MATCH_ALL_TEXTS:
         return ParsedQuery(doc_query=every_doc, passage_query=None, match_all=True)
-    parser = _Parser(text, default_thesaurus(), _translated(text)) if expand else _Parser(text)
+    parser = _Parser(text, default_thesaurus(), *_translated(text)) if expand else _Parser(text)
     tree = parser.parse()
     ignored = tuple(_ignored_words(tree))
     query, relaxed_words = _top_query(tree, relax=relax and not parser.explicit_and)
@@ -902,15 +929,16 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
     )
 
 
-def _translated(text: str) -> dict[str, tuple[tuple[str, str], ...]]:
+def _translated(text: str) -> tuple[dict[str, tuple[tuple[str, str], ...]], str | None]:
     """Typed word -> (language, translation) pairs: English words into Spanish, Spanish words
-    into English (a word known in both gets both)."""
+    into English (a word known in both gets both); and the query's language, if clear."""
     words = [word for _, word in typed_words(text)]
     pairs: dict[str, list[tuple[str, str]]] = {}
     for source, target in (("en", "es"), ("es", "en")):
         for word, found in translate.translations(words, source).items():
             pairs.setdefault(word, []).extend((target, t) for t in found)
-    return {word: tuple(found) for word, found in pairs.items()}
+    found = {word: tuple(found) for word, found in pairs.items()}
+    return found, translate.query_language(words) if found else None
 
 
 def positive_terms(text: str) -> tuple[tuple[str, Query], ...]:

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from whoosh.query import And, DisjunctionMax, Or, Query, Term
+from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema, translate
+from acervo.search.coordination import BestOf
 
 KEY_TERMS = 12  # more terms: slower, a little more precise (Whoosh's advice)
 MAX_TEXT_CHARS = 200_000  # key terms of a very long document come from its first pages
@@ -116,7 +117,7 @@ def _translated(
     terms = list(dict.fromkeys(t.text for word in translations for t in analyzer(word)))
     if not terms or any(reader.doc_frequency(body, term) >= common for term in terms):
         return None
-    return DisjunctionMax([Term(body, term) for term in terms], boost=weight)
+    return BestOf([Term(body, term) for term in terms], boost=weight)
 
 
 def _key_words_held(hit, words: list[Query]) -> int:

@@ -20,11 +20,15 @@ from acervo.web.app import create_app
 ARMAS = doc_id(1)
 WEAPONS = doc_id(2)
 GANADO = doc_id(3)
+CARA = doc_id(4)
+CUIDADO = doc_id(5)
 
 DOCS = (
     make_doc(ARMAS, ["Reunirse pacíficamente y sin armas; indemnización a las víctimas."]),
     make_doc(WEAPONS, ["Weapons and compensation for victims."], language="en"),
     make_doc(GANADO, ["El ganado y los sistemas silvopastoriles."]),
+    make_doc(CARA, ["La cara del mercado más caro, cara a cara."]),
+    make_doc(CUIDADO, ["El cuidado de los niños pequeños."]),
 )
 
 
@@ -101,6 +105,14 @@ def test_an_english_query_finds_the_spanish_document(searcher: Searcher) -> None
     result = searcher.search(SearchRequest(query="cattle"))
     assert Expansion("cattle", ("ganado",), "es") in result.expansions
     assert result.corrected_from is None  # an English word is not a misspelt Spanish one
+
+
+def test_an_english_word_is_its_translation_in_spanish_text_not_a_look_alike(
+    searcher: Searcher,
+) -> None:
+    # `care` through the Spanish stemmer is `car`, as cara and caro: in a query in English it
+    # counts in Spanish text as one of its translations (cuidado), scored by the best
+    assert ids(searcher, "care")[0] == CUIDADO
 
 
 def test_a_spanish_query_finds_the_english_document(searcher: Searcher) -> None:
