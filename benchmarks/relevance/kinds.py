@@ -3,6 +3,7 @@
     python benchmarks/relevance/kinds.py                      # builds an index in a temp dir
     python benchmarks/relevance/kinds.py --index /tmp/es-idx  # reuses (or builds) that index
     python benchmarks/relevance/kinds.py -v                   # one line per query
+    python benchmarks/relevance/kinds.py --queries benchmarks/relevance/kinds-synonyms.yaml
 
 The queries are in `kinds.yaml` (each aimed at one passage: a document and its pages). Per kind
 it reports the share of queries whose document is in the top 10, first, and whose hit shows a
@@ -123,8 +124,8 @@ def _store(index_dir: Path) -> IndexStore:
     return store
 
 
-def run(index_dir: Path, verbose: bool) -> dict:
-    items = load()
+def run(index_dir: Path, verbose: bool, queries: Path = HERE / "kinds.yaml") -> dict:
+    items = load(queries)
     store = _store(index_dir)
     with store.open_searcher() as searcher:
         outcomes = [judge(searcher, item) for item in items]
@@ -149,12 +150,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="index directory (built when missing)")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument(
+        "--queries", type=Path, default=HERE / "kinds.yaml", help="judged queries (YAML)"
+    )
     args = parser.parse_args()
     if args.index is not None:
-        report = run(args.index, args.verbose)
+        report = run(args.index, args.verbose, args.queries)
     else:
         with tempfile.TemporaryDirectory(prefix="acervo-kinds-") as tmp:
-            report = run(Path(tmp) / "index", args.verbose)
+            report = run(Path(tmp) / "index", args.verbose, args.queries)
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "relevance-kinds.json").write_text(
