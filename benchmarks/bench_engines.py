@@ -13,8 +13,11 @@ facet counts of the whole hit set.
   (thesaurus expansion, passages, facets, the "¿Quiso decir?" check). Build time includes its
   one analysis of each text (the doc record's body, whose words also make `words`; page
   records store their text unindexed), lessons-learned records and the catalog.
+- Acervo, no term cache: the same with the generation's cache of scored terms off (each search
+  reads and scores its terms' postings again), as a query of words not searched before costs.
 - Whoosh floor: Acervo's own doc query on Acervo's index through Whoosh alone, top 10 with
-  Whoosh's block-quality optimisation, nothing else: what any search of Acervo's must pay.
+  Whoosh's block-quality optimisation, nothing else: what a search matched with Whoosh's own
+  matchers must pay (Acervo matches with numpy arrays, search/matching.py, so it can go below).
 - plain Whoosh: one record per page, `LanguageAnalyzer("es")`, MultifieldParser (AND), the
   pages collapsed to documents (3 per document), Whoosh highlights, `groupedby` facets (pages).
 - SQLite FTS5: pages in an FTS5 table (unicode61, accents removed; no Spanish stemmer), bm25,
@@ -50,7 +53,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.query import Require, Term
 
 from acervo.ingest.models import ExtractedDocument, Metadata, Page
-from acervo.search import limits
+from acervo.search import limits, matching
 from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 from acervo.search.query import parse_query
@@ -172,6 +175,24 @@ class AcervoEngine:
             return searcher.search(SearchRequest(query=query)).total
 
 
+class AcervoColdTerms(AcervoEngine):
+    """Acervo with its per-generation cache of scored terms off: every term of every search is
+    read from the postings and scored again (what a query of new words costs)."""
+
+    name = "Acervo, no term cache"
+
+    def __init__(self, acervo: AcervoEngine) -> None:
+        self.acervo = acervo
+
+    def build(self, docs: list[BenchDoc], where: Path) -> None:
+        self.store = IndexStore(self.acervo.store.root)
+        saved, matching.CACHE_POSTINGS = matching.CACHE_POSTINGS, 0
+        try:  # the generation's pool (and its term cache, holding nothing) is made here
+            self.store.open_searcher().close()
+        finally:
+            matching.CACHE_POSTINGS = saved
+
+
 class WhooshFloor:
     """Acervo's doc query on Acervo's index, Whoosh alone: top 10, nothing else."""
 
@@ -187,6 +208,9 @@ class WhooshFloor:
     def search(self, query: str) -> int:
         whoosh = self.searcher.whoosh_searcher
         return len(limits.top_scores(whoosh, self.queries[query], TOP_DOCS, None, query))
+
+
+_SHARED_INDEX = (WhooshFloor, AcervoColdTerms)  # rows searching the Acervo row's index: no build
 
 
 # ---- plain Whoosh ---------------------------------------------------------------------------
@@ -392,7 +416,7 @@ class Tantivy:
 def bench_size(n_docs: int, rounds: int, tmp: Path) -> list[dict]:
     docs = generated_docs(n_docs)
     acervo = AcervoEngine()
-    engines: list = [acervo, WhooshFloor(acervo), PlainWhoosh(), Fts5()]
+    engines: list = [acervo, AcervoColdTerms(acervo), WhooshFloor(acervo), PlainWhoosh(), Fts5()]
     try:
         import tantivy  # noqa: F401
 
@@ -412,7 +436,9 @@ def bench_size(n_docs: int, rounds: int, tmp: Path) -> list[dict]:
                 "engine": engine.name,
                 "p50_ms": round(statistics.median(samples), 1),
                 "p95_ms": round(_percentile(samples, 95), 1),
-                "build_s": round(build_s, 1) if not isinstance(engine, WhooshFloor) else None,
+                "build_s": None
+                if isinstance(engine, (WhooshFloor, AcervoColdTerms))
+                else round(build_s, 1),
             }
         )
         print(rows[-1], file=sys.stderr)

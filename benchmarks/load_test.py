@@ -9,7 +9,10 @@ second page or another sort; one request in 20 is a CSV export of the hits) unti
 passed. Then the same again while a second process adds documents to the index (a new generation
 that the server switches to). It stops by itself, prints errors, p50/p95 latency and searches per
 second for each run, and writes benchmarks/results/load.json. The clients share the machine with
-the server: the figures are for comparing runs made together, not absolute capacity.
+the server: the figures are for comparing runs made together, not absolute capacity. It also
+reads the server's own CPU time (its processes in /proc): CPU milliseconds per answered request,
+and the share of the machine's cores the server got during the run, which tells a slow server
+from a machine busy with other work.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import random
 import socket
 import statistics
@@ -90,7 +94,26 @@ def _ingest(index_dir: Path, docs: list, stop: threading.Event) -> None:
         store.update((_extracted(d) for d in docs[start : start + batch]), ())
 
 
-def run(base: str, clients: int, seconds: float, ingest=None) -> dict:
+def _tree_cpu_s(root: int) -> float:
+    """CPU seconds (user + system) used so far by process `root` and its descendants (/proc):
+    the server's own work, whatever else runs on the machine."""
+    parents, cpu = {}, {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        pid = int(stat.parent.name)
+        parents[pid] = int(fields[1])
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grown, tree = bool(more), tree | more
+    return sum(cpu.get(pid, 0.0) for pid in tree)
+
+
+def run(base: str, clients: int, seconds: float, server_pid: int, ingest=None) -> dict:
     out: list = []
     lock = threading.Lock()
     until = time.monotonic() + seconds
@@ -100,12 +123,13 @@ def run(base: str, clients: int, seconds: float, ingest=None) -> dict:
     worker = multiprocessing.Process(target=ingest) if ingest else None
     if worker:
         worker.start()
-    started = time.monotonic()
+    started, server_cpu = time.monotonic(), _tree_cpu_s(server_pid)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
+    server_cpu = _tree_cpu_s(server_pid) - server_cpu
     if worker:
         worker.terminate()
         worker.join()
@@ -121,6 +145,10 @@ def run(base: str, clients: int, seconds: float, ingest=None) -> dict:
         "busy_503": busy,
         "errors": len(errors),
         "error_kinds": sorted({f"{p} {s}" for p, s in errors})[:5],
+        # the server's CPU per answered request, and the share of the run's wall time x cores
+        # it got: what the searches cost, apart from what other work on the machine took
+        "server_cpu_ms_per_request": round(server_cpu / max(1, len(out)) * 1000, 1),
+        "server_cpu_share": round(server_cpu / (elapsed * (os.cpu_count() or 1)), 2),
     }
 
 
@@ -151,12 +179,16 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.5)
-            quiet = run(base, args.clients, args.seconds)
+            quiet = run(base, args.clients, args.seconds, server.pid)
             print({"during": "no ingest", **quiet}, file=sys.stderr)
             stop = threading.Event()
             new_docs = docs[args.docs :]
             busy = run(
-                base, args.clients, args.seconds, ingest=lambda: _ingest(index_dir, new_docs, stop)
+                base,
+                args.clients,
+                args.seconds,
+                server.pid,
+                ingest=lambda: _ingest(index_dir, new_docs, stop),
             )
             print({"during": "ingest", **busy}, file=sys.stderr)
         finally:
@@ -166,12 +198,16 @@ def main() -> None:
         {"docs": args.docs, "clients": args.clients, "processes": args.processes, **r}
         for r in ({"during": "no ingest", **quiet}, {"during": "ingest", **busy})
     ]
-    print("| during | searches/s | p50 ms | p95 ms | errors | 503 busy | requests |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| during | searches/s | p50 ms | p95 ms | errors | 503 busy | requests "
+        "| server CPU ms / request | server share of the cores |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['during']} | {r['searches_per_s']} | {r['p50_ms']} | {r['p95_ms']} "
-            f"| {r['errors']} | {r['busy_503']} | {r['requests']} |"
+            f"| {r['errors']} | {r['busy_503']} | {r['requests']} "
+            f"| {r['server_cpu_ms_per_request']} | {r['server_cpu_share']} |"
         )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)

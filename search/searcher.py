@@ -48,7 +48,7 @@ from acervo.search.models import (
 from acervo.search.query import ParsedQuery, parse_query, positive_terms
 from acervo.search.similar import similar_docnums, similar_in_other_language
 
-EXPORT_BATCH = 50  # hits whose passages are computed together while streaming an export
+EXPORT_BATCH = 200  # hits whose passages are computed together while streaming an export
 PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
 OTHER_LANGUAGE_SIMILAR = (
     2  # "más como este" of the other language shown at most (search/similar.py)
