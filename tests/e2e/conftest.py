@@ -58,12 +58,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(index: Path, env: dict[str, str] | None = None) -> Iterator[int]:
+def serving(
+    index: Path, env: dict[str, str] | None = None, options: tuple[str, ...] = ()
+) -> Iterator[int]:
     """A real `acervo serve` of `index` on a free loopback port (yielded) until the block ends;
-    `env` adds environment variables (settings, TMPDIR)."""
+    `env` adds environment variables (settings, TMPDIR), `options` more `serve` options."""
     port = free_port()
+    command = [sys.executable, "-m", "acervo", "--index", str(index), "serve"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "acervo", "--index", str(index), "serve", "--port", str(port)],
+        [*command, "--port", str(port), *options],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL,
         env=os.environ | (env or {}),
     )  # fmt: skip
