@@ -51,7 +51,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _request(rng: random.Random) -> tuple[str, dict[str, str]]:
+def _request(rng: random.Random, export_share: float = EXPORT_SHARE) -> tuple[str, dict[str, str]]:
     args = {"q": rng.choice(QUERIES)}
     if rng.random() < 0.3:
         args["agency"] = rng.choice(AGENCIES)
@@ -61,15 +61,17 @@ def _request(rng: random.Random) -> tuple[str, dict[str, str]]:
         args["page"] = "2"
     if rng.random() < 0.1:
         args["orden"] = rng.choice(["recientes", "titulo"])
-    if rng.random() < EXPORT_SHARE:
+    if rng.random() < export_share:
         return "/export.csv", args
     return "/api/search", args
 
 
-def _client(base: str, until: float, seed: int, out: list, lock: threading.Lock) -> None:
+def _client(
+    base: str, until: float, seed: int, out: list, lock: threading.Lock, export_share: float
+) -> None:
     rng = random.Random(seed)
     while time.monotonic() < until:
-        path, args = _request(rng)
+        path, args = _request(rng, export_share)
         url = f"{base}{path}?{urllib.parse.urlencode(args)}"
         started = time.perf_counter()
         try:
@@ -113,12 +115,20 @@ def _tree_cpu_s(root: int) -> float:
     return sum(cpu.get(pid, 0.0) for pid in tree)
 
 
-def run(base: str, clients: int, seconds: float, server_pid: int, ingest=None) -> dict:
+def run(
+    base: str,
+    clients: int,
+    seconds: float,
+    server_pid: int,
+    ingest=None,
+    export_share: float = EXPORT_SHARE,
+) -> dict:
     out: list = []
     lock = threading.Lock()
     until = time.monotonic() + seconds
     threads = [
-        threading.Thread(target=_client, args=(base, until, n, out, lock)) for n in range(clients)
+        threading.Thread(target=_client, args=(base, until, n, out, lock, export_share))
+        for n in range(clients)
     ]
     worker = multiprocessing.Process(target=ingest) if ingest else None
     if worker:
@@ -160,6 +170,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--index", type=Path, help="reuse an index built by an earlier run")
+    parser.add_argument(
+        "--exports", type=float, default=EXPORT_SHARE, help="share of requests that export"
+    )
     args = parser.parse_args()
     docs = generated_docs(args.docs + args.docs // 10)
     with tempfile.TemporaryDirectory(prefix="acervo-load-") as tmp:
@@ -179,7 +192,7 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.5)
-            quiet = run(base, args.clients, args.seconds, server.pid)
+            quiet = run(base, args.clients, args.seconds, server.pid, export_share=args.exports)
             print({"during": "no ingest", **quiet}, file=sys.stderr)
             stop = threading.Event()
             new_docs = docs[args.docs :]
@@ -189,6 +202,7 @@ def main() -> None:
                 args.seconds,
                 server.pid,
                 ingest=lambda: _ingest(index_dir, new_docs, stop),
+                export_share=args.exports,
             )
             print({"during": "ingest", **busy}, file=sys.stderr)
         finally:
