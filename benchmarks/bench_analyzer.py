@@ -1,26 +1,31 @@
 """The Spanish analyzer: how it groups Snowball's vocabulary, what it costs, what it holds.
 
-    python benchmarks/bench_analyzer.py [--pages 3000] [--rounds 5]
+    python benchmarks/bench_analyzer.py [--pages 3000] [--rounds 5] [--before OLD/analysis.py]
 
 Three analyzers, side by side:
 
 - Acervo: `spanish_analyzer()` (accents folded, then the likely accented spelling restored from
   `search/data/likely_accents_es.tsv.gz` before Snowball stems it);
 - Acervo before: the chain as it was before that table (plural cut, accents folded, only
-  `-cion/-sion/-logia` given their accent back, Snowball), rebuilt here from the same filters;
+  `-cion/-sion/-logia` given their accent back, Snowball), rebuilt here from today's filters, or
+  with `--before`, the `spanish_analyzer` of another copy of search/analysis.py (e.g. a checkout
+  of the commit before the table: /work/base12/search/analysis.py);
 - plain Whoosh: `LanguageAnalyzer("es")` (Snowball on the word as written, no folding).
 
 (a) The Snowball vocabulary figures of tests/search/snowballvocab.py (conflations kept by pairs
 and by words, accented words equal to their unaccented spelling, precision). (b) Speed, the
 before chain as baseline in the same process, rounds interleaved: analysing the page texts of
 `../shared/realdocs/es` (PDFs read with pypdfium2) with a fresh analyzer each round (no word
-cache), and building a Whoosh index of those pages (one TEXT field) with each. (c) The table's
-load time and memory (tracemalloc). Writes benchmarks/results/analyzer.json.
+cache), and building a Whoosh index of those pages (one TEXT field) with each; CPU seconds of
+this process (`time.process_time`), which other processes on a shared machine disturb less than
+wall-clock time. (c) The table's load time and memory (tracemalloc). Writes
+benchmarks/results/analyzer.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import sys
@@ -86,6 +91,16 @@ ANALYZERS: dict[str, Callable[[], Analyzer]] = {
 }
 
 
+def load_before(path: Path) -> None:
+    """Use `spanish_analyzer` of the analysis module at `path` as "acervo before"."""
+    spec = importlib.util.spec_from_file_location("before_analysis", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # Whoosh pickles the schema: its functions need a module
+    spec.loader.exec_module(module)
+    ANALYZERS["acervo before"] = module.spanish_analyzer
+
+
 def vocabulary_figures() -> dict[str, dict[str, float]]:
     stems = vocabulary()
     out = {}
@@ -113,25 +128,32 @@ def page_texts(limit: int) -> list[str]:
     return texts
 
 
+def _clear_stem_caches() -> None:
+    """Each round starts cold: Snowball's results are cached per word for the whole process."""
+    for module in (analysis, sys.modules.get("before_analysis")):
+        if module is not None:
+            module.stem_spanish.cache_clear()
+
+
 def _analyse_all(factory: Callable[[], Analyzer], texts: list[str]) -> float:
-    analysis.stem_spanish.cache_clear()
+    _clear_stem_caches()
     analyzer = factory()
-    start = time.perf_counter()
+    start = time.process_time()
     for text in texts:
         for _token in analyzer(text):
             pass
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def _build_index(factory: Callable[[], Analyzer], texts: list[str]) -> float:
-    analysis.stem_spanish.cache_clear()
+    _clear_stem_caches()
     with tempfile.TemporaryDirectory() as folder:
-        start = time.perf_counter()
+        start = time.process_time()
         ix = whoosh_index.create_in(folder, Schema(body=TEXT(analyzer=factory())))
         with ix.writer() as writer:
             for text in texts:
                 writer.add_document(body=text)
-        return time.perf_counter() - start
+        return time.process_time() - start
 
 
 def speed(texts: list[str], rounds: int) -> dict[str, dict[str, float]]:
@@ -169,7 +191,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--before", type=Path, help="another search/analysis.py as the baseline")
     args = parser.parse_args()
+    if args.before:
+        load_before(args.before)
 
     cost = table_cost()
     vocab = vocabulary_figures()
@@ -185,7 +210,7 @@ def main() -> None:
     timing = speed(texts, args.rounds)
     base = timing["acervo before"]
     print(f"\n{len(texts)} pages, {words:,} words of realdocs/es; median of {args.rounds} rounds")
-    print("| analyzer | analyse s | ratio | Whoosh build s | ratio |")
+    print("| analyzer | analyse CPU s | ratio | Whoosh build CPU s | ratio |")
     print("|---|---|---|---|---|")
     for name, t in timing.items():
         print(

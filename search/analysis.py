@@ -151,6 +151,8 @@ MIN_SINGULAR_CHARS = 3
 
 def fold_accents(text: str) -> str:
     """Strip diacritics but keep `ñ`: 'Educación' -> 'Educacion', 'niño' -> 'niño'."""
+    if text.isascii():  # most words, and every word the chain has folded once already
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(
         ch
