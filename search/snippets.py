@@ -98,14 +98,14 @@ def _scored(
         return {}
     reader = searcher.reader()
     tree = _page_query(passage_query, reader)
-    located = {doc.doc_id: _records(reader, doc.doc_id) for doc in docs}
-    if tree is None or not any(located.values()):
+    located = _records(reader, [doc.doc_id for doc in docs])
+    if tree is None or not located:
         return {}
-    docnums = sorted(records[0] for records in located.values() if records)
+    docnums = sorted(records[0] for records in located.values())
     found = _positions(reader, set(tree.terms()), docnums)
     scored = {}
     for doc in docs:
-        if not located[doc.doc_id]:
+        if doc.doc_id not in located:
             continue
         docnum, *after = located[doc.doc_id]
         at = {term: by_doc[docnum] for term, by_doc in found.items() if docnum in by_doc}
@@ -115,24 +115,33 @@ def _scored(
     return scored
 
 
-def _records(reader: IndexReader, doc_id: str) -> list[int]:
-    """Docnums of a document's doc record and of the records after it (its page records, in
+def _records(reader: IndexReader, doc_ids: Iterable[str]) -> dict[str, list[int]]:
+    """doc_id -> docnums of its doc record and of the records after it (its page records, in
     `page_starts` order, then its lessons-learned records: GenerationWriter.add writes them in
-    that order, and Whoosh keeps a segment's order when it merges); [] if it is not indexed.
-    Read from the document's few `doc_id` postings: a query intersecting `kind` and `doc_id`
-    cost about a millisecond per hit."""
-    if ("doc_id", doc_id) not in reader or ("kind", schema.DOC) not in reader:
-        return []
-    ids = list(reader.postings("doc_id", doc_id).all_ids())
+    that order, and Whoosh keeps a segment's order when it merges); documents not indexed are
+    left out. Read from each document's few `doc_id` postings and one pass over the `kind:doc`
+    postings (a query intersecting the two cost about a millisecond per hit)."""
+    if ("kind", schema.DOC) not in reader:
+        return {}
+    ids = {}
+    for doc_id in doc_ids:
+        if ("doc_id", doc_id) in reader:
+            ids[doc_id] = list(reader.postings("doc_id", doc_id).all_ids())
+    ids = {doc_id: records for doc_id, records in ids.items() if records}  # all deleted
     doc_records = reader.postings("kind", schema.DOC)
-    for i, docnum in enumerate(ids):
-        if doc_records.is_active() and doc_records.id() < docnum:
-            doc_records.skip_to(docnum)
-        if not doc_records.is_active():
-            break
-        if doc_records.id() == docnum:
-            return ids[i:]
-    return []
+    found = {}
+    # A document's records are contiguous, so in order of their first docnum the documents'
+    # candidates ascend and one matcher skips forward through them all.
+    for doc_id, records in sorted(ids.items(), key=lambda item: item[1][0]):
+        for i, docnum in enumerate(records):
+            if doc_records.is_active() and doc_records.id() < docnum:
+                doc_records.skip_to(docnum)
+            if not doc_records.is_active():
+                return found
+            if doc_records.id() == docnum:
+                found[doc_id] = records[i:]
+                break
+    return found
 
 
 def _best_pages(
