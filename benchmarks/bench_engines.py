@@ -53,7 +53,7 @@ from whoosh.qparser import MultifieldParser
 from whoosh.query import Require, Term
 
 from acervo.ingest.models import ExtractedDocument, Metadata, Page
-from acervo.search import limits, matching
+from acervo.search import limits
 from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 from acervo.search.query import parse_query
@@ -185,6 +185,8 @@ class AcervoColdTerms(AcervoEngine):
         self.acervo = acervo
 
     def build(self, docs: list[BenchDoc], where: Path) -> None:
+        from acervo.search import matching  # here: load_test.py imports this file on old trees
+
         self.store = IndexStore(self.acervo.store.root)
         saved, matching.CACHE_POSTINGS = matching.CACHE_POSTINGS, 0
         try:  # the generation's pool (and its term cache, holding nothing) is made here

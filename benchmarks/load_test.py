@@ -6,13 +6,15 @@ Builds an index of generated studies (the texts of bench_engines.py), serves it 
 `acervo serve --processes P` on 127.0.0.1 (a free port), and runs `clients` threads that search
 as analysts do (a query from bench_engines.QUERIES, sometimes a facet filter, a year range, a
 second page or another sort; one request in 20 is a CSV export of the hits) until `seconds` have
-passed. Then the same again while a second process adds documents to the index (a new generation
-that the server switches to). It stops by itself, prints errors, p50/p95 latency and searches per
-second for each run, and writes benchmarks/results/load.json. The clients share the machine with
-the server: the figures are for comparing runs made together, not absolute capacity. It also
-reads the server's own CPU time (its processes in /proc): CPU milliseconds per answered request,
-and the share of the machine's cores the server got during the run, which tells a slow server
-from a machine busy with other work.
+passed, after `--warmup` seconds of the same load, not measured, that fill each server process's
+caches as a server that has been running has them. Then the same again while a second process
+adds documents to the index (a new generation that the server switches to). It stops by itself,
+prints errors, p50/p95 latency and searches per second for each run, and writes
+benchmarks/results/load.json. The clients share the machine with the server: the figures are
+for comparing runs made together, not absolute capacity. It also reads the server's own CPU
+time (its processes in /proc): CPU milliseconds per answered request, and the share of the
+machine's cores the server got during the run, which tells a slow server from a machine busy
+with other work.
 """
 
 from __future__ import annotations
@@ -171,6 +173,9 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--index", type=Path, help="reuse an index built by an earlier run")
     parser.add_argument(
+        "--warmup", type=float, default=10, help="seconds of the same load first, not measured"
+    )
+    parser.add_argument(
         "--exports", type=float, default=EXPORT_SHARE, help="share of requests that export"
     )
     args = parser.parse_args()
@@ -192,6 +197,8 @@ def main() -> None:
                     break
                 except OSError:
                     time.sleep(0.5)
+            if args.warmup:  # every worker's caches (parsed queries, terms), as a running server's
+                run(base, args.clients, args.warmup, server.pid, export_share=args.exports)
             quiet = run(base, args.clients, args.seconds, server.pid, export_share=args.exports)
             print({"during": "no ingest", **quiet}, file=sys.stderr)
             stop = threading.Event()

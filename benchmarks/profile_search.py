@@ -67,7 +67,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--no-term-cache",
+        action="store_true",
+        help="read and score every term again on each search (as words not searched before)",
+    )
     args = parser.parse_args()
+    if args.no_term_cache:
+        from acervo.search import matching
+
+        matching.CACHE_POSTINGS = 0  # read when the generation's pool is made, below
     store = IndexStore(args.index)
     run(store, 1)  # warm-up: the generation's tables, analyzer caches
     profiler = cProfile.Profile()
