@@ -46,7 +46,7 @@ from acervo.search.models import (
     SimilarDoc,
 )
 from acervo.search.query import ParsedQuery, parse_query, positive_terms
-from acervo.search.similar import similar_docnums, similar_in_other_language
+from acervo.search.similar import key_terms, similar_docnums, similar_in_other_language
 
 EXPORT_BATCH = 200  # hits whose passages are computed together while streaming an export
 PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
@@ -196,9 +196,10 @@ class Searcher:
         if doc_id in self._hidden:
             return ()
         searcher, hidden = self.whoosh_searcher, self._hidden_docnums
-        across = similar_in_other_language(searcher, doc_id, OTHER_LANGUAGE_SIMILAR, hidden)
+        keys = key_terms(searcher, doc_id)
+        across = similar_in_other_language(searcher, keys, OTHER_LANGUAGE_SIMILAR, hidden)
         across = across[: max(0, limit - 1)]  # at least one of its own language, if any
-        found = similar_docnums(searcher, doc_id, limit - len(across), hidden) + across
+        found = similar_docnums(searcher, keys, limit - len(across), hidden) + across
         return tuple(
             _hit(self.whoosh_searcher.stored_fields(docnum), score=score, passages=())
             for docnum, score in found
