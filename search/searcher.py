@@ -50,6 +50,12 @@ from acervo.search.similar import key_terms, similar_docnums, similar_in_other_l
 
 EXPORT_BATCH = 200  # hits whose passages are computed together while streaming an export
 PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
+# The best-ranked documents are ranked again with the score of their best page added (`_ranked`):
+# a document whose words stand together on one page (the passage an analyst is after) before one
+# that holds them pages apart. benchmarks/README.md, issue 13: the right document first for 53
+# of kinds.yaml's 64 queries instead of 50, the judged set's nDCG@10 0.9701 -> 0.9740. Ten: the
+# first page of hits, whose passages then reuse these page scores (snippets.PageMemo).
+BEST_PAGE_WINDOW = 10
 OTHER_LANGUAGE_SIMILAR = (
     2  # "más como este" of the other language shown at most (search/similar.py)
 )
@@ -100,6 +106,7 @@ class Searcher:
         self._release = release  # gives a shared Whoosh searcher back to its generation's pool
         # (query, expand) -> ParsedQuery: shared by the searchers of one generation
         self._parsed = {} if parsed_cache is None else parsed_cache
+        self._pages = snippets.PageMemo()  # page scores of the best documents (_best_page_first)
         self._terms = term_cache  # scored posting lists, shared likewise (search/matching.py)
 
     @property
@@ -354,7 +361,27 @@ class Searcher:
             columns.append(self._sort_keys(m.table, sort)[positions])
             if m.scores is not None:
                 columns.append(~coordination.has_every_word(scores))
-        return positions[np.lexsort(columns)]
+        ranked = positions[np.lexsort(columns)]
+        return self._best_page_first(m, ranked) if sort == "relevance" else ranked
+
+    def _best_page_first(self, m: _Matched, ranked: np.ndarray) -> np.ndarray:
+        """The first BEST_PAGE_WINDOW positions ordered by their score plus their best page's
+        (search/snippets.py page_scores: BM25 of the query's words on each page). A page's score
+        is far below a most-words tier step, so documents with more of the words stay first."""
+        head = ranked[:BEST_PAGE_WINDOW]
+        if m.kind != schema.DOC or m.passage_query is None or m.scores is None or len(head) < 2:
+            return ranked
+        if any(e.language == "es" for e in m.parsed.expansions):
+            # words typed in English: the passages' query meets their Spanish look-alikes
+            # (`care` -> cara) that the document query scores only as translations
+            return ranked
+        docnums = m.table.docnums[head]
+        stored = [self.whoosh_searcher.stored_fields(d) for d in docnums.tolist()]
+        docs = [snippets.hit_doc(fields) for fields in stored]
+        pages = snippets.page_scores(self.whoosh_searcher, m.passage_query, docs, self._pages)
+        best = np.array([max(pages.get(doc.doc_id, {}).values(), default=0.0) for doc in docs])
+        order = np.lexsort((docnums, -(m.scores[head] + best)))
+        return np.concatenate([head[order], ranked[BEST_PAGE_WINDOW:]])
 
     @staticmethod
     def _with_scores(m: _Matched, positions: np.ndarray) -> list[tuple[DocRow, float]]:
@@ -381,6 +408,7 @@ class Searcher:
             m.passage_query,
             (snippets.hit_doc(fields) for fields in stored),
             per_doc=per_doc,
+            memo=self._pages,
         )
         return [
             self._with_related(_hit(fields, scores[row.docnum], found[fields["doc_id"]]), row)

@@ -65,10 +65,12 @@ def passages(
     passage_query: Query | None,
     docs: Iterable[HitDoc],
     per_doc: int = PASSAGES_PER_DOC,
+    memo: PageMemo | None = None,
 ) -> dict[str, tuple[Passage, ...]]:
-    """doc_id -> up to `per_doc` passages, best page first; the excerpt when no page matches."""
+    """doc_id -> up to `per_doc` passages, best page first; the excerpt when no page matches.
+    `memo`: page scores already computed for this query (`page_scores` with the same memo)."""
     docs = list(docs)
-    found = _best_pages(searcher, passage_query, docs, per_doc)
+    found = _best_pages(searcher, passage_query, docs, per_doc, memo)
     terms = _query_terms(searcher, passage_query)
     matchers = {field: _WordMatcher(searcher.schema[field].analyzer, terms) for field in BODIES}
     result = {}
@@ -81,18 +83,50 @@ def passages(
 
 
 def page_scores(
-    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc]
+    searcher: WhooshSearcher,
+    passage_query: Query | None,
+    docs: Sequence[HitDoc],
+    memo: PageMemo | None = None,
 ) -> dict[str, dict[int, float]]:
     """doc_id -> {page number: score} of the pages of each doc where `passage_query` matches."""
-    return {
-        doc_id: scores for doc_id, (scores, _) in _scored(searcher, passage_query, docs).items()
-    }
+    found = _scored(searcher, passage_query, docs, memo)
+    return {doc_id: scores for doc_id, (scores, _) in found.items()}
+
+
+class PageMemo:
+    """Page scores of documents for a query, kept for a searcher's later calls: the searcher
+    ranks its best documents by their best page, then shows passages of the same pages."""
+
+    MAX_ENTRIES = 1_000  # (query, document) pairs; a searcher used for many queries starts over
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Query, str], tuple[dict[int, float], list[int]]] = {}
+
+    def scored(self, searcher, passage_query: Query, docs: Sequence[HitDoc]) -> dict:
+        known = {d.doc_id: self._found.get((passage_query, d.doc_id)) for d in docs}
+        todo = [d for d in docs if known[d.doc_id] is None]
+        found = _score_pages(searcher, passage_query, todo) if todo else {}
+        if len(self._found) + len(found) > self.MAX_ENTRIES:
+            self._found.clear()
+        self._found.update({(passage_query, doc_id): v for doc_id, v in found.items()})
+        return {**{k: v for k, v in known.items() if v is not None}, **found}
 
 
 def _scored(
-    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc]
+    searcher: WhooshSearcher,
+    passage_query: Query | None,
+    docs: Sequence[HitDoc],
+    memo: PageMemo | None = None,
 ) -> dict[str, tuple[dict[int, float], list[int]]]:
     """doc_id -> (page scores, docnums of the records that follow its doc record)."""
+    if memo is not None and passage_query is not None:
+        return memo.scored(searcher, passage_query, docs)
+    return _score_pages(searcher, passage_query, docs)
+
+
+def _score_pages(
+    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc]
+) -> dict[str, tuple[dict[int, float], list[int]]]:
     docs = [doc for doc in docs if doc.page_starts]
     if passage_query is None or not docs:
         return {}
@@ -145,12 +179,16 @@ def _records(reader: IndexReader, doc_ids: Iterable[str]) -> dict[str, list[int]
 
 
 def _best_pages(
-    searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc], per_doc: int
+    searcher: WhooshSearcher,
+    passage_query: Query | None,
+    docs: Sequence[HitDoc],
+    per_doc: int,
+    memo: PageMemo | None = None,
 ) -> dict[str, list[tuple[int, str]]]:
     """doc_id -> [(page number, page text)] of its best-scoring matching pages, best first."""
     spans = {doc.doc_id: doc.page_starts for doc in docs}
     best = {}
-    for doc_id, (scores, after) in _scored(searcher, passage_query, docs).items():
+    for doc_id, (scores, after) in _scored(searcher, passage_query, docs, memo).items():
         shown = sorted(scores, key=lambda page: (-scores[page], page))[:per_doc]
         best[doc_id] = _page_texts(searcher, shown, spans[doc_id], after)
     return best

@@ -1,4 +1,5 @@
-"""What the thesaurus finds on real documents of ../shared/realdocs/es (indexed as ingest does)."""
+"""What search finds on real documents of ../shared/realdocs/es (indexed as ingest does): the
+thesaurus's forms, and which of two documents holding every word comes first."""
 
 from __future__ import annotations
 
@@ -24,25 +25,40 @@ DOCS = (PHRASE_DOC, APART_DOC)
 pytestmark = pytest.mark.realdocs
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    missing = [name for name in DOCS if not (REALDOCS_ES / name).is_file()]
+# Both define the standard deviation and the coefficient of variation: the survey's technical
+# sheet in one paragraph (page 12), the conflict report in a table of formulas, apart.
+TOGETHER_DOC = "unfpalac-endes-peru-2021-ficha-tecnica.pdf"
+APART_WORDS_DOC = "jserpa-informe-conflicto-armado-colombia.pdf"
+
+
+def _indexed(tmp_path_factory: pytest.TempPathFactory, names: tuple[str, ...]) -> Path:
+    missing = [name for name in names if not (REALDOCS_ES / name).is_file()]
     if missing:
         pytest.skip(f"not in {REALDOCS_ES}: {', '.join(missing)}")
     root = tmp_path_factory.mktemp("realdocs-es")
     corpus = root / "corpus"
     corpus.mkdir()
-    for name in DOCS:
+    for name in names:
         shutil.copy(REALDOCS_ES / name, corpus / name)
     index_dir = root / "index"
     build_index([corpus], IndexStore(index_dir), Config(index_dir=index_dir))
     return index_dir
 
 
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _indexed(tmp_path_factory, DOCS)
+
+
 @pytest.fixture()
 def searcher(index_dir: Path) -> Iterator[Searcher]:
     with IndexStore(index_dir).open_searcher() as s:
         yield s
+
+
+@pytest.fixture(scope="module")
+def measures_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _indexed(tmp_path_factory, (TOGETHER_DOC, APART_WORDS_DOC))
 
 
 def found(searcher: Searcher, query: str, **options) -> list[str]:
@@ -60,3 +76,17 @@ def test_a_form_found_again_scores_alike(searcher) -> None:
     # the second search reads the form's matches kept from the first (search/matching.py)
     first, again = (searcher.search(SearchRequest(query="NNA discapacidad")) for _ in range(2))
     assert [(h.id, h.score) for h in first.hits] == [(h.id, h.score) for h in again.hits]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "desviacion estandar coeficiente de variacion",
+        "coeficiente de variación desviación estándar",
+    ],
+)
+def test_the_document_with_the_words_on_one_page_comes_first(measures_dir, query) -> None:
+    with IndexStore(measures_dir).open_searcher() as searcher:
+        result = searcher.search(SearchRequest(query=query))
+    assert [Path(hit.path).name for hit in result.hits] == [TOGETHER_DOC, APART_WORDS_DOC]
+    assert result.hits[0].passages[0].page == 12
