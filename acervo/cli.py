@@ -565,7 +565,7 @@ def _print_interpretation(result, out: TextIO) -> None:
         )
     for expansion in result.expansions:
         also = ", ".join(expansion.alternatives)
-        where = {"es": " en español", "en": " en inglés"}.get(expansion.language, "")
+        where = f" {LANGUAGE_WORDS[expansion.language]}" if expansion.language else ""
         _show(
             f"Buscando también{where}: {also} (para «{expansion.term}»; --no-expand lo evita)",
             file=out,
@@ -599,13 +599,17 @@ def _add_similar(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_similar)
 
 
+LANGUAGE_WORDS = {"es": "en español", "en": "en inglés"}
+
+
 def _cmd_similar(args: argparse.Namespace, config: Config) -> int:
     import json
 
     from acervo.search.models import hit_to_json
 
     with _store(config).open_searcher(_access(args, config)) as searcher:
-        if searcher.document(args.id) is None:
+        document = searcher.document(args.id)
+        if document is None:
             raise SearchError(f"No hay ningún documento con el identificador «{args.id}».")
         hits = searcher.similar(args.id, limit=max(1, args.limit))
     if args.json:
@@ -613,7 +617,10 @@ def _cmd_similar(args: argparse.Namespace, config: Config) -> int:
         _show()
         return EXIT_OK
     for n, hit in enumerate(hits, start=1):
-        meta = " · ".join(str(v) for v in (", ".join(hit.agencies), hit.year) if v)
+        # a document of the other language (search/similar.py) says so
+        other = LANGUAGE_WORDS.get(hit.language, hit.language)
+        shown = (other if hit.language != document.language else "", ", ".join(hit.agencies))
+        meta = " · ".join(str(v) for v in (*shown, hit.year) if v)
         _show(f"{n}. {hit.title or '(sin título)'}  [{meta}]  {hit.id}\n   {printable(hit.path)}")
     return EXIT_OK
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from acervo import cli
 from acervo.build import build_index
 from acervo.config import Config
 from acervo.search.indexer import IndexStore
@@ -118,3 +119,13 @@ def test_the_document_page_says_the_language_of_a_similar_document(index_root: P
     assert 'lang="es"' in more_like and "Español ·" in more_like
     hits = client.get(f"/api/similar/{statement}").get_json()["hits"]
     assert [h["language"] for h in hits if h["language"] != "en"] == ["es"]
+
+
+def test_the_cli_says_the_language_of_a_similar_document(index_root: Path, capsys) -> None:
+    with IndexStore(index_root).open_searcher() as searcher:
+        statement = doc_id(searcher, "govdocs-176446.pdf")
+    assert cli.main(["similar", statement, "--index", str(index_root)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    spanish = [i for i, line in enumerate(lines) if "[en español" in line]
+    assert len(spanish) == 1 and "fundar-biocombustibles.pdf" in lines[spanish[0] + 1]
+    assert not any("en inglés" in line for line in lines)  # its own language says nothing
