@@ -82,6 +82,8 @@ def similar_docnums(
         return []
     only_docs = {n for n in searcher.docs_for_query(Term("kind", schema.DOC))} - (hidden or set())
     only_docs.discard(keys.docnum)
+    if not only_docs:  # (Whoosh takes an empty filter for no filter at all)
+        return []
     words = Or([Term(keys.body, term, boost=weight) for term, weight in keys.terms.items()])
     return [
         (hit.docnum, hit.score) for hit in searcher.search(words, limit=limit, filter=only_docs)
@@ -112,6 +114,8 @@ def similar_in_other_language(
     if len(words) < MIN_SHARED_KEY_WORDS:
         return []
     only -= hidden or set()
+    if not only:  # (Whoosh takes an empty filter for no filter at all)
+        return []
     results = searcher.search(Or(words), filter=only, limit=CANDIDATES)
     needed = max(MIN_SHARED_KEY_WORDS, math.ceil(len(words) * MIN_SHARED_SHARE))
     kept = [
