@@ -21,19 +21,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from kinds import ROOT, load
+from kinds import ROOT, load, stats, timed
 from whoosh.query import And, Term
 
 from acervo.search import coordination, query, translate
-from acervo.search.errors import SearchError
 from acervo.search.indexer import IndexStore
-from acervo.search.models import SearchRequest
 
 ROUNDS = 5
 COLD_WORDS = ["harvest", "drought", "floods", "teachers", "bridges"]  # in no judged query
@@ -99,38 +96,15 @@ def phrase_cost(searcher) -> dict[str, dict[str, float]]:
             for _ in range(2):  # alternate twice: neither mode always runs on a warmer machine
                 with forms_as_all_words():
                     searcher._parsed.clear()
-                    samples["forms as all words"] += timed(searcher, [text], **options)
+                    samples["forms as all words"] += timed(searcher, [text], ROUNDS, **options)
                 searcher._parsed.clear()
-                samples["forms as phrases"] += timed(searcher, [text], **options)
+                samples["forms as phrases"] += timed(searcher, [text], ROUNDS, **options)
     report = {name: stats(values) for name, values in samples.items()}
     before = report["forms as all words"]
     for row in report.values():
         row["median_ratio"] = round(row["median_ms"] / before["median_ms"], 2)
         row["p95_ratio"] = round(row["p95_ms"] / before["p95_ms"], 2)
     return report
-
-
-def timed(searcher, texts: list[str], **options) -> list[float]:
-    samples = []
-    for text in texts:
-        req = SearchRequest(query=text, **options)
-        try:
-            searcher.search(req)
-        except SearchError:
-            continue
-        for _ in range(ROUNDS):
-            started = time.perf_counter()
-            searcher.search(req)
-            samples.append((time.perf_counter() - started) * 1000)
-    return samples
-
-
-def stats(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    return {
-        "median_ms": round(statistics.median(ordered), 2),
-        "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 2),
-    }
 
 
 CONFIGS = {
@@ -159,7 +133,7 @@ def main() -> int:
     with IndexStore(args.index).open_searcher() as searcher:
         for name, (relax, translation, options) in CONFIGS.items():
             with features(relax, translation):
-                report[name] = stats(timed(searcher, texts, **options))
+                report[name] = stats(timed(searcher, texts, ROUNDS, **options))
         searcher._parsed.clear()
         phrases = phrase_cost(searcher)
         searcher._parsed.clear()

@@ -99,17 +99,26 @@ def summary(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
 
 
 def latency_ms(searcher, items: list[KindQuery], **options) -> dict[str, float]:
+    return stats(timed(searcher, [item.query for item in items], per_page=K, **options))
+
+
+def timed(searcher, texts: list[str], rounds: int = ROUNDS, **options) -> list[float]:
+    """ms of each of `rounds` searches of every text, after one warm-up search each."""
     samples = []
-    for item in items:
-        req = SearchRequest(query=item.query, per_page=K, **options)
+    for text in texts:
+        req = SearchRequest(query=text, **options)
         try:
             searcher.search(req)  # warm-up
         except SearchError:
             continue
-        for _ in range(ROUNDS):
+        for _ in range(rounds):
             started = time.perf_counter()
             searcher.search(req)
             samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def stats(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     return {
         "median_ms": round(statistics.median(ordered), 2),
