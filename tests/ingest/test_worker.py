@@ -50,10 +50,16 @@ def _password(path: Path, fmt: str, options=None) -> ExtractedText:
     ids=["timeout", "memory", "bug", "typed error"],
 )
 def test_failures_become_data(
-    monkeypatch: pytest.MonkeyPatch, sample_pdf: Path, fake, kind: FailureKind, actor: Actor
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    sample_pdf: Path,
+    fake,
+    kind: FailureKind,
+    actor: Actor,
 ) -> None:
+    limit_s = _time_limit_s(monkeypatch, tmp_path)
     monkeypatch.setattr(worker.extractors, "extract", fake)
-    outcome = worker.extract_file(sample_pdf, timeout_s=1.5, memory_mb=256)
+    outcome = worker.extract_file(sample_pdf, timeout_s=limit_s, memory_mb=256)
     assert isinstance(outcome, ExtractionFailure)
     assert (outcome.kind, outcome.actor) == (kind, actor)
     assert outcome.reason
@@ -62,17 +68,45 @@ def test_failures_become_data(
         assert "RuntimeError: boom" in outcome.detail
 
 
+def _time_limit_s(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> float:
+    """An extraction time limit that the fast fakes stay far below however loaded the machine.
+
+    A file's deadline starts when it is sent, so it also covers forking a fresh worker and
+    loading its language profiles: about 0.2 s on an idle machine, seconds when other jobs hold
+    both cores (a fixed 1.5 s then timed out the crash and password fakes). The limit is five
+    times what a fresh worker takes to return a trivial file right now, at least 1.5 s; the
+    hanging fakes sleep a minute, far beyond it, so TIMEOUT still means the limit worked.
+    """
+    monkeypatch.setattr(worker.extractors, "extract", _pid_and_times)
+    (trivial,) = _files(tmp_path, "calibration.txt")
+    started = time.monotonic()
+    assert isinstance(worker.extract_file(trivial, timeout_s=60, memory_mb=256), ExtractedText)
+    return max(1.5, 5 * (time.monotonic() - started))
+
+
 def _pid_and_times(path: Path, fmt: str, options=None) -> ExtractedText:
-    """Records which process extracted the file, and when it started and finished."""
+    """Records which process extracted the file, and when it started and finished. A `slow*`
+    file waits (up to 30 s) until every other `slow*` file of its folder has started: two of
+    them overlap when run in parallel however late the second worker starts, and a pool that
+    ran them one after the other would still be caught (the first waits in vain)."""
     started = time.monotonic()
     if path.name.startswith("slow"):
-        time.sleep(0.5)
+        _wait_for_the_other_slow_files(path)
     if path.name.startswith("hang"):
         time.sleep(60)
     if path.name.startswith("hog"):
         _allocate_too_much(path, fmt)
     text = f"{os.getpid()} {started} {time.monotonic()}"
     return ExtractedText("txt", [Page(1, text)])
+
+
+def _wait_for_the_other_slow_files(path: Path) -> None:
+    path.with_suffix(".started").touch()
+    others = [p for p in path.parent.glob("slow*.txt") if p != path]
+    waited_s = 0.0
+    while waited_s < 30 and not all(p.with_suffix(".started").exists() for p in others):
+        time.sleep(0.05)
+        waited_s += 0.05
 
 
 def _files(tmp_path: Path, *names: str) -> list[Path]:
@@ -116,10 +150,11 @@ def test_workers_are_reused_across_files(monkeypatch: pytest.MonkeyPatch, tmp_pa
 def test_a_file_over_a_limit_is_reported_its_worker_replaced_and_the_run_goes_on(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bad: str, kind: FailureKind
 ) -> None:
-    monkeypatch.setattr(worker.extractors, "extract", _pid_and_times)
+    limit_s = _time_limit_s(monkeypatch, tmp_path)
     first, bad_path, after = _files(tmp_path, "a.txt", bad, "b.txt")
-    results = list(worker.extract_many([first, bad_path, after], workers=1, timeout_s=1.5,
-                                       memory_mb=256))  # fmt: skip
+    results = list(
+        worker.extract_many([first, bad_path, after], workers=1, timeout_s=limit_s, memory_mb=256)
+    )
     outcomes = dict(results)
     assert outcomes[bad_path].kind == kind
     assert isinstance(outcomes[after], ExtractedText)
