@@ -14,10 +14,12 @@ at 32,768 characters of a text).
 from __future__ import annotations
 
 import html
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import accumulate, compress, count
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 from whoosh.highlight import (
@@ -34,7 +36,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema
-from acervo.search.analysis import CachedChainAnalyzer
+from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
 from acervo.search.models import Passage
 
 PASSAGES_PER_DOC = 3
@@ -369,19 +371,39 @@ def _query_terms(searcher: WhooshSearcher, passage_query: Query | None) -> froze
 
 def _highlight(page: int, text: str, words: _WordMatcher) -> Passage | None:
     """The best fragment of a page, as escaped HTML with <mark> and as the same plain text."""
-    fragmenter = ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS, charlimit=CHAR_LIMIT)
-    fragments = fragmenter.fragment_tokens(text, words.tokens(text))
-    best = top_fragments(fragments, 1, BasicFragmentScorer(), _first_char)
-    return _passage(page, best[0]) if best else None
+    located = words.locate(text)
+    if located is None:  # an analyzer that is not a tokenizer | filters chain: Whoosh's way
+        fragmenter = ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS, charlimit=CHAR_LIMIT)
+        fragments = fragmenter.fragment_tokens(text, words.tokens(text))
+        best = top_fragments(fragments, 1, BasicFragmentScorer(), _first_char)
+        return _passage(page, best[0]) if best else None
+    fragment = _best_fragment(text, located)
+    return _passage(page, fragment) if fragment is not None else None
+
+
+@dataclass(frozen=True)
+class _Located:
+    """A page's words in order, where each starts and ends (`bounds[2 * i]`, `bounds[2 * i
+    + 1]`) and which of them are query words (`hits`, ascending word numbers)."""
+
+    words: list[str]
+    bounds: list[int]
+    hits: list[int]
+
+    def match(self, i: int) -> Token:
+        start, end = self.bounds[2 * i], self.bounds[2 * i + 1]
+        return Token(text=self.words[i], startchar=start, endchar=end, matched=True)
 
 
 class _WordMatcher:
-    """Marks the tokens of a page whose analysed forms are query terms.
+    """Finds the words of a page whose analysed forms are query terms.
 
-    Running the whole analyzer chain over every page was half the time of a search; here the
-    tokenizer's regular expression finds the page's words, each distinct word goes through the
-    chain once per process (pages repeat their words), giving the same forms the indexer stored,
-    and only the text around matched words is made into tokens for the fragmenter.
+    Running the whole analyzer chain over every page was half the time of a search, and then
+    Whoosh's fragmenter, a Python loop over every token of the page, most of what was left.
+    Here the tokenizer's regular expression lists the page's words and where they lie (in C:
+    one `split` and running sums), each distinct word goes through the chain once per
+    process (pages repeat their words), giving the same forms the indexer stored, and Python
+    only loops over the page's distinct words and the few words around each match.
     """
 
     def __init__(self, analyzer: Analyzer, terms: frozenset[str]) -> None:
@@ -392,40 +414,35 @@ class _WordMatcher:
             _FORMS.clear()  # equal analyzers can print their stop lists in another order
         self.forms = _FORMS.setdefault(repr(analyzer), {})
         self.matched: dict[str, bool] = {}  # word -> one of its forms is a query term
+        self.matching: set[str] = set()  # the words above that are
+
+    def locate(self, text: str) -> _Located | None:
+        """The page's words and matches; None for a tokenizer this cannot reproduce."""
+        splitter = _splitter(self.tokenizer)
+        if splitter is None:
+            return None
+        pieces = splitter.split(text)  # [gap, word, gap, word, ..., gap]
+        words = pieces[1::2]
+        for word in set(words).difference(self.matched):
+            self._matches(word)
+        hits = list(compress(count(), map(self.matching.__contains__, words)))
+        if not hits:
+            return _Located(words, [], [])
+        # running sums of the pieces' lengths: where each word starts and ends
+        return _Located(words, list(accumulate(map(len, pieces))), hits)
+
+    def matches(self, text: str) -> list[Token]:
+        """The page's words that are query words, as tokens with their characters."""
+        located = self.locate(text)
+        if located is None:
+            # Tokenizers reuse one Token object: copy the matched ones before the next is read.
+            return [token.copy() for token in self.tokens(text) if token.matched]
+        return [located.match(i) for i in located.hits]
 
     def tokens(self, text: str) -> Iterator[Token]:
-        if self.tokenizer is None:  # not a tokenizer | filters chain: analyse the whole page
-            tokens = self.analyzer(text, chars=True, mode="index", removestops=False)
-            yield from set_matched_filter(tokens, self.terms)
-            return
-        # The tokenizer's own expression, one reused Token as Whoosh's tokenizers do, and only
-        # what the fragmenter reads (text, characters, matched): the same tokens, cheaper.
-        expression = self.tokenizer.expression
-        token = Token(chars=True, removestops=False, mode="index")
-        for start, end in self._windows(text):
-            for found in expression.finditer(text, start, end):
-                token.text = found.group()
-                token.startchar, token.endchar = found.span()
-                token.matched = self._matches(token.text)
-                yield token
-
-    def _windows(self, text: str) -> list[tuple[int, int]]:
-        """Merged character spans around the matched words: the context the fragmenter reads
-        before a match and the most it can add after one (the rest of the page cannot change
-        the fragments). Spans start and end between words."""
-        if len(text) <= WHOLE_PAGE_CHARS:
-            return [(0, len(text))]  # a short page: finding the windows costs more than it saves
-        windows: list[tuple[int, int]] = []
-        for found in self.tokenizer.expression.finditer(text):
-            if not self._matches(found.group()):
-                continue
-            start = _word_start(text, found.start() - CONTEXT_CHARS - 1)
-            end = _word_end(text, found.end() + FRAGMENT_CHARS + 1)
-            if windows and start <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
-            else:
-                windows.append((start, end))
-        return windows
+        """Every token of the page through the whole analyzer, query terms marked."""
+        tokens = self.analyzer(text, chars=True, mode="index", removestops=False)
+        yield from set_matched_filter(tokens, self.terms)
 
     def _matches(self, word: str) -> bool:
         matched = self.matched.get(word)
@@ -437,6 +454,8 @@ class _WordMatcher:
                 analysed = self.analyzer(word, mode="index", removestops=False)
                 forms = self.forms[word] = tuple(form.text for form in analysed)
             matched = self.matched[word] = any(form in self.terms for form in forms)
+            if matched:
+                self.matching.add(word)
         return matched
 
 
@@ -445,22 +464,89 @@ class _WordMatcher:
 _FORMS: dict[str, dict[str, tuple[str, ...]]] = {}
 FORMS_CACHE_WORDS = 200_000
 FORMS_CACHE_ANALYZERS = 16
-WHOLE_PAGE_CHARS = 4_000  # pages up to this long are tokenized whole
 
 
-def _word_start(text: str, at: int) -> int:
-    """`at` moved back to the start of the word it falls in (0 at most)."""
-    at = max(0, at)
-    while at > 0 and text[at - 1].isalnum():
-        at -= 1
-    return at
+def _splitter(tokenizer: Tokenizer | None) -> re.Pattern | None:
+    """The tokenizer's expression in a group, so that `split` gives the words and the text
+    between them in one scan; None for an expression with groups of its own."""
+    expression = tokenizer.expression if tokenizer is not None else None
+    if expression is None or expression.groups:
+        return None
+    pattern = expression.pattern
+    if pattern not in _SPLITTERS:
+        scan = TOKEN_SCAN_PATTERN if pattern == TOKEN_PATTERN else pattern
+        _SPLITTERS[pattern] = re.compile(f"({scan})", expression.flags)
+    return _SPLITTERS[pattern]
 
 
-def _word_end(text: str, at: int) -> int:
-    at = min(len(text), at)
-    while at < len(text) and text[at].isalnum():
-        at += 1
-    return at
+# TOKEN_PATTERN's own words, found in about half the time: whole runs of letters or accents at
+# a time instead of one alternation per character (atomic: a failed match never tries the ways
+# to cut a run; tests/search/test_highlight.py compares the two).
+TOKEN_SCAN_PATTERN = (
+    r"(?>(?:[^\W\d_]+|[\u0300-\u036f]+)+)"
+    r"|\d{1,3}(?:\.\d{3})+(?![.,]?\d)|\d{1,3}(?:,\d{3})+(?![.,]?\d)"
+    r"|\d+|%"
+)
+_SPLITTERS: dict[str, re.Pattern] = {}
+
+
+def _best_fragment(text: str, page: _Located) -> Fragment | None:
+    """The fragment Whoosh's `ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS)` and
+    `BasicFragmentScorer` would pick as the best of the page (the same fragments, made in the
+    same order and scored the same, the later one winning a tie as in `top_fragments`), but
+    visiting only the words of each fragment: between fragments it jumps to the next match.
+
+    Whoosh's fragmenter, for the record: a fragment starts at a match, with the words of the
+    CONTEXT_CHARS characters before it (not before the end of the previous fragment), grows
+    while matches follow within CONTEXT_CHARS characters of words, and ends there or where it
+    would pass FRAGMENT_CHARS characters of words (the word that passes it ends it, unmarked).
+    """
+    bounds, hits, surround = page.bounds, page.hits, CONTEXT_CHARS
+    if not hits:
+        return None
+    total = len(page.words)
+    starts = bounds[: 2 * total : 2]
+    hit_set = set(hits)
+    # words ending past CHAR_LIMIT are not looked at (Whoosh's charlimit)
+    size = bisect_right(bounds, CHAR_LIMIT, 1) // 2 if bounds[-1] > CHAR_LIMIT else total
+    best: tuple[int, int, int, list[int]] | None = None  # (score, start, end, matched words)
+    after = 0  # the first word that can be context before the next fragment
+    k = 0
+    while True:
+        k = bisect_left(hits, after, k)
+        if k == len(hits) or hits[k] >= size:
+            break
+        i = hits[k]
+        # the context: words before the match that start within `surround` of the end of the
+        # word before it
+        j = bisect_left(starts, bounds[2 * i - 1] - surround, after, i) if i > after else i
+        first, countdown = (starts[j], surround) if j < i else (starts[i], 2 * surround)
+        marked, length = [], 0
+        while i < size:
+            word_length = bounds[2 * i + 1] - starts[i]
+            if length + word_length > FRAGMENT_CHARS:
+                countdown = 0
+            elif i in hit_set:
+                if marked:  # a later match: CONTEXT_CHARS more (the first one's is set above)
+                    countdown = surround
+                marked.append(i)
+            length += word_length
+            countdown -= word_length
+            if countdown <= 0:
+                break
+            i += 1
+        end = bounds[2 * min(i, total - 1) + 1]  # past the last word: Whoosh's too
+        if marked:
+            score = len(marked) * len({page.words[m] for m in marked}) * 100
+            if best is None or (score, first) > best[:2]:
+                best = (score, first, end, marked)
+        # A fragment whose countdown ran out exactly lets Whoosh's fragmenter swallow the next
+        # word: it is no context for the next fragment unless it is a match.
+        after = i + 2 if countdown == 0 and i + 1 not in hit_set else i + 1
+    if best is None:
+        return None
+    _, first, end, marked = best
+    return Fragment(text, [page.match(i) for i in marked], first, end)
 
 
 def _tokenizer_of(analyzer: Analyzer) -> Tokenizer | None:
@@ -522,8 +608,7 @@ def mark_pages(
         if not terms:
             yield number, html.escape(text, quote=False)
             continue
-        # Tokenizers reuse one Token object: copy the matched ones before the next is read.
-        matches = [token.copy() for token in words.tokens(text) if token.matched]
+        matches = words.matches(text)
         yield number, marked.format_fragment(Fragment(text, matches, 0, len(text)))
 
 
