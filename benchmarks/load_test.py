@@ -14,12 +14,18 @@ benchmarks/results/load.json. The clients share the machine with the server: the
 for comparing runs made together, not absolute capacity. It also reads the server's own CPU
 time (its processes in /proc): CPU milliseconds per answered request, and the share of the
 machine's cores the server got during the run, which tells a slow server from a machine busy
-with other work.
+with other work; and the same for the clients themselves (this process) and the ingest.
+
+The clients are kept cheap, since they take their CPU from the server's cores: each keeps one
+HTTP/1.1 connection open (as a browser does) and reads each answer's bytes without parsing
+them. A connection the server closed while idle is opened again and the request sent again
+(not counted as an error: nothing was sent on it).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import multiprocessing
 import os
@@ -31,7 +37,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -68,24 +73,54 @@ def _request(rng: random.Random, export_share: float = EXPORT_SHARE) -> tuple[st
     return "/api/search", args
 
 
+class _Connection:
+    """One client's keep-alive connection to the server."""
+
+    def __init__(self, base: str) -> None:
+        self.address = urllib.parse.urlsplit(base)
+        self.conn: http.client.HTTPConnection | None = None
+
+    def get(self, target: str) -> int:
+        """The answer's status (its body read and dropped); 0 when refused, reset or timed out."""
+        for attempt in range(2):
+            fresh = self.conn is None
+            if fresh:
+                host, port = self.address.hostname, self.address.port
+                self.conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT_S)
+            try:
+                self.conn.request("GET", target)
+                answer = self.conn.getresponse()
+                answer.read()
+                if answer.will_close:
+                    self.close()
+                return answer.status
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.close()  # closed by the server while idle: once more on a new one
+                if fresh or attempt:
+                    return 0
+            except (OSError, http.client.HTTPException):
+                self.close()
+                return 0
+        return 0
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
 def _client(
     base: str, until: float, seed: int, out: list, lock: threading.Lock, export_share: float
 ) -> None:
     rng = random.Random(seed)
+    connection = _Connection(base)
     while time.monotonic() < until:
         path, args = _request(rng, export_share)
-        url = f"{base}{path}?{urllib.parse.urlencode(args)}"
         started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(url, timeout=TIMEOUT_S) as answer:
-                answer.read()
-                status = answer.status
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        except OSError:
-            status = 0  # refused, reset or timed out
+        status = connection.get(f"{path}?{urllib.parse.urlencode(args)}")
         with lock:
             out.append((path, status, (time.perf_counter() - started) * 1000))
+    connection.close()
 
 
 def _ingest(index_dir: Path, docs: list, stop: threading.Event) -> None:
@@ -136,15 +171,20 @@ def run(
     if worker:
         worker.start()
     started, server_cpu = time.monotonic(), _tree_cpu_s(server_pid)
+    client_cpu = time.process_time()  # this process: the client threads (the ingest is another)
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
     server_cpu = _tree_cpu_s(server_pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    ingest_cpu = 0.0
     if worker:
+        ingest_cpu = _tree_cpu_s(worker.pid)
         worker.terminate()
         worker.join()
+    cores = elapsed * (os.cpu_count() or 1)
     searches = [ms for path, status, ms in out if path == "/api/search" and status == 200]
     busy = sum(1 for _, status, _ in out if status == 503)
     errors = [(path, status) for path, status, _ in out if status not in (200, 503)]
@@ -160,7 +200,11 @@ def run(
         # the server's CPU per answered request, and the share of the run's wall time x cores
         # it got: what the searches cost, apart from what other work on the machine took
         "server_cpu_ms_per_request": round(server_cpu / max(1, len(out)) * 1000, 1),
-        "server_cpu_share": round(server_cpu / (elapsed * (os.cpu_count() or 1)), 2),
+        "server_cpu_share": round(server_cpu / cores, 2),
+        # what the load generator itself took of the same cores, and the ingest beside it
+        "client_cpu_ms_per_request": round(client_cpu / max(1, len(out)) * 1000, 1),
+        "client_cpu_share": round(client_cpu / cores, 2),
+        "ingest_cpu_share": round(ingest_cpu / cores, 2),
     }
 
 
@@ -221,14 +265,17 @@ def main() -> None:
     ]
     print(
         "| during | searches/s | p50 ms | p95 ms | errors | 503 busy | requests "
-        "| server CPU ms / request | server share of the cores |"
+        "| server CPU ms / request | server share of the cores | client CPU ms / request "
+        "| client share | ingest share |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['during']} | {r['searches_per_s']} | {r['p50_ms']} | {r['p95_ms']} "
             f"| {r['errors']} | {r['busy_503']} | {r['requests']} "
-            f"| {r['server_cpu_ms_per_request']} | {r['server_cpu_share']} |"
+            f"| {r['server_cpu_ms_per_request']} | {r['server_cpu_share']} "
+            f"| {r['client_cpu_ms_per_request']} | {r['client_cpu_share']} "
+            f"| {r['ingest_cpu_share']} |"
         )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
