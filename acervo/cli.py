@@ -308,9 +308,11 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
 def _add_serve(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="servir la interfaz web y la API (waitress, o gunicorn con --processes)",
-        description="Sirve la interfaz web y la API JSON con waitress; con --processes N, con "
-        "N procesos de gunicorn (cada uno abre el índice por su cuenta, solo para leer).",
+        help="servir la interfaz web y la API (gunicorn, un proceso por núcleo)",
+        description="Sirve la interfaz web y la API JSON con gunicorn: un proceso por núcleo "
+        "(como mucho 4; cada uno abre el índice por su cuenta, solo para leer), o los de "
+        "--processes; con --processes 1, un solo proceso con waitress. Las subidas se indexan "
+        "en un proceso aparte.",
     )
     p.add_argument("--index", default=argparse.SUPPRESS, help="carpeta del índice")
     p.add_argument("--host", help="dirección (por defecto 127.0.0.1)")
@@ -324,8 +326,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--processes",
         type=int,
-        default=1,
-        help="procesos (por defecto 1; uno por núcleo aprovecha la máquina)",
+        help="procesos que atienden peticiones (por defecto uno por núcleo; con 1, waitress)",
     )
     p.set_defaults(handler=_cmd_serve)
 
@@ -651,21 +652,28 @@ def _cmd_export(args: argparse.Namespace, config: Config) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace, config: Config) -> int:
-    from acervo.web.server import serve
+    from functools import partial
+
+    from acervo.ingest.upload import remove_stale_staging
+    from acervo.jobs import run_worker_process
+    from acervo.web.server import default_processes, serve
 
     config = config.with_overrides(host=args.host, port=args.port, threads=args.threads)
     store = _store(config)
     store.open_searcher().close()  # fail now, with the "run acervo ingest" message
     app_config = _web_settings(config)
+    for root in config.corpus_dirs:
+        remove_stale_staging(root)  # uploads cut short by a killed server
     _show(f"Acervo en http://{config.host}:{config.port}/  (Ctrl+C para salir)", flush=True)
     serve(
         app_config,
         config.host,
         config.port,
-        processes=args.processes,
+        processes=args.processes or default_processes(),
         threads=config.threads,
         proxy=_proxy(config),
-        started=lambda app: _start_ingest_worker(app, config),
+        # the worker that indexes uploads and curators' changes, in a process of its own
+        background=partial(run_worker_process, config),
     )
     return EXIT_OK
 
@@ -719,16 +727,6 @@ def _cmd_digest(args: argparse.Namespace, config: Config) -> int:
     for error in report.errors:
         _show(error, file=sys.stderr)
     return EXIT_OK if not report.pending and not report.errors else EXIT_FAILURES
-
-
-def _start_ingest_worker(app, config: Config) -> None:
-    """The background worker that indexes uploads and curators' changes (acervo/jobs.py)."""
-    from acervo.ingest.upload import remove_stale_staging
-    from acervo.jobs import IngestWorker
-
-    for root in config.corpus_dirs:
-        remove_stale_staging(root)  # uploads cut short by a killed server
-    IngestWorker(app.extensions["acervo.jobs"], config).start()
 
 
 def _proxy(config: Config) -> dict[str, object]:

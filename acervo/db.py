@@ -136,6 +136,16 @@ MIGRATIONS: list[Migration] = [
         CREATE INDEX jobs_by_state ON jobs (state);
         """,
     ),
+    Migration(
+        "login rate limit counters shared by the server's processes (web/ratelimit.py)",
+        """
+        CREATE TABLE rate_limits (
+            key TEXT PRIMARY KEY,  -- Flask-Limiter's key: the limit, the client address
+            count INTEGER NOT NULL,
+            expires REAL NOT NULL  -- UNIX time the window ends
+        );
+        """,
+    ),
 ]
 
 

@@ -10,6 +10,14 @@ failed with the report's reason and who must act.
 The queue lives in the database (the `jobs` table, a migration of acervo/db.py), so a server
 restart loses nothing: jobs left `processing` by
 a killed server are queued again when the next worker starts.
+
+`acervo serve` runs the worker in a process of its own (`run_worker_process`, started by
+web/server.py), whatever the number of web processes: gunicorn's master forks (and re-forks)
+its workers, and forking a process while another of its threads runs an ingest copies locks
+that thread may hold; the ingest's extraction children would also be reaped by gunicorn's
+master as if they were its own. In its own process the ingest also leaves the web processes'
+cores (and their GIL) to the searches. The web processes wake it through a `wakeup` event
+shared between processes when they queue a job.
 """
 
 from __future__ import annotations
@@ -17,13 +25,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import Protocol
 
 from acervo import db
 from acervo.build import IngestOptions, RemovalRefused, build_index
@@ -33,8 +44,9 @@ from acervo.search.indexer import IndexStore, IndexUpdateError
 from acervo.search.lock import IndexLocked
 
 LOG = logging.getLogger(__name__)
-POLL_S = 5.0  # the worker also wakes at once when a job is queued in this process
+POLL_S = 5.0  # the worker also wakes at once when a job is queued (the wakeup event)
 LOCK_RETRY_S = 1.0  # another ingest holds the index: look again this often
+PARENT_CHECK_S = 1.0  # a worker process stops this soon after its server is gone
 
 
 class JobState(StrEnum):
@@ -89,12 +101,23 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+class Wakeup(Protocol):
+    """threading.Event, or multiprocessing's Event when the worker is another process."""
+
+    def set(self) -> None: ...
+    def clear(self) -> None: ...
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
 class JobQueue:
     """The `jobs` table. `connect` opens a connection to the database (one per call)."""
 
-    def __init__(self, connect: Callable[[], sqlite3.Connection]) -> None:
+    def __init__(
+        self, connect: Callable[[], sqlite3.Connection], wakeup: Wakeup | None = None
+    ) -> None:
         self._connect = connect
-        self.wakeup = threading.Event()  # set when a job is queued: the worker starts at once
+        # set when a job is queued: the worker starts at once
+        self.wakeup = threading.Event() if wakeup is None else wakeup
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -320,3 +343,18 @@ def _entries_by_path(report: Path | None) -> dict[str, dict]:
     if report is None:
         return {}
     return {entry["path"]: entry for entry in load_report(report).get("files", ())}
+
+
+def run_worker_process(config: Config, wakeup: Wakeup, server_pid: int) -> None:
+    """The worker of `acervo serve`, in this (spawned) process until the server's process
+    `server_pid` is gone (a killed server leaves no ingest behind for long; an ingest under way
+    is finished first: a new generation is switched in whole or not at all)."""
+    worker = IngestWorker(JobQueue(connector(config.database_path()), wakeup), config)
+
+    def watch_server() -> None:
+        while os.getppid() == server_pid:
+            time.sleep(PARENT_CHECK_S)
+        worker.stop()
+
+    threading.Thread(target=watch_server, name="acervo-server-watch", daemon=True).start()
+    worker.run()

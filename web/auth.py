@@ -8,7 +8,8 @@
   cookie is then ignored); a bad or revoked token is a 401 with a message.
 - Flask-WTF checks a CSRF token on every POST/PUT/PATCH/DELETE that is not token-authenticated
   (a browser cannot send another site's Authorization header).
-- Flask-Limiter limits failed logins per client address (LOGIN_RATE_LIMIT).
+- Flask-Limiter limits failed logins per client address (LOGIN_RATE_LIMIT), counted in the
+  database for all the server's processes together (web/ratelimit.py).
 
 Every view that searches opens its searcher with `open_searcher()`: the current user's Access
 (search/access.py), so what a user may not see is never counted, listed or served.
@@ -52,7 +53,7 @@ from wtforms.validators import DataRequired
 from acervo import accounts, audit, db, moderation
 from acervo.search.access import ANONYMOUS, VISIBILITIES, Access, Viewer
 from acervo.search.searcher import Searcher
-from acervo.web import index, params
+from acervo.web import index, params, ratelimit
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
@@ -306,8 +307,10 @@ def init_app(app: Flask) -> None:
     app.session_interface = _SessionInterface()
     db.connect(app.config["DATABASE"]).close()  # create or upgrade it now, not mid-request
     csrf.init_app(app)
-    # one limiter per app (its own counts); only the login form is limited
-    limiter = Limiter(get_remote_address, app=app, default_limits=[], storage_uri="memory://")
+    # one limiter per app; its counts in the database, shared by the server's processes (the
+    # limit holds for a client whichever process answers it); only the login form is limited
+    limiter = Limiter(get_remote_address, app=app, default_limits=[],
+                      storage_uri=ratelimit.storage_uri(app.config["DATABASE"]))  # fmt: skip
     limiter.limit(
         lambda: current_app.config["LOGIN_RATE_LIMIT"],
         methods=["POST"],

@@ -315,7 +315,10 @@ def init_app(app: Flask) -> None:
         app.config["MAX_UPLOAD_BYTES"] * MAX_FILES + REQUEST_SLACK_BYTES
     )
     path = app.config["DATABASE"]
-    app.extensions["acervo.jobs"] = JobQueue(lambda: db.connect(path))
+    # the server's background worker shares its wakeup event (web/server.py)
+    app.extensions["acervo.jobs"] = JobQueue(
+        lambda: db.connect(path), app.config.get("INGEST_WAKEUP")
+    )
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.context_processor(lambda: {"job_state_label": job_state_label})
     app.register_blueprint(bp)

@@ -2,14 +2,19 @@
 
 Threads of one process share one core (the GIL); the workers are what lets a search use another
 core. Each answers searches as the CLI does, and each switches to a new index generation when an
-ingest finishes while it serves.
+ingest finishes while it serves. The login rate limit counts a client's failed logins in all of
+them together, and gunicorn's master forks its workers with no other thread running (the ingest
+worker runs in a process of its own).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
+import re
 import shutil
 import time
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +24,8 @@ from conftest import CORPUS, acervo, serving
 CLIENTS = 8
 REQUESTS = 24
 NEW_WORD = "zumbrilla"  # in no document of the sample corpus
+CSRF = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+LOGIN_LIMIT = 5  # failed logins per minute and client address: the default LOGIN_RATE_LIMIT
 
 
 def _serving_processes(port: int) -> int:
@@ -65,3 +72,69 @@ def test_two_processes_answer_alike_and_follow_a_new_generation(tmp_path: Path) 
         assert acervo("--index", index, "ingest", "--quiet", corpus).returncode == 0
         # every request, whichever worker answers it, searches the new generation
         assert set(_totals(base, NEW_WORD)) == {1}
+
+
+def _small_index(tmp_path: Path) -> Path:
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "informe.txt").write_text("Informe sobre movilidad humana.\n", encoding="utf-8")
+    assert acervo("--index", index, "ingest", "--quiet", corpus).returncode == 0
+    return index
+
+
+def _get(port: int, path: str, headers: dict[str, str] | None = None, body: str | None = None):
+    """One request on a connection of its own (gunicorn gives each to whichever worker takes
+    it first): (status, headers, text)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        method = "GET" if body is None else "POST"
+        conn.request(method, path, body=body, headers=headers or {})
+        answer = conn.getresponse()
+        return answer.status, answer.headers, answer.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def test_the_login_limit_counts_the_failures_of_every_process_together(tmp_path: Path) -> None:
+    with serving(_small_index(tmp_path), options=("--processes", "2")) as port:
+        _, headers, page = _get(port, "/entrar")
+        cookie = headers["Set-Cookie"].split(";")[0]
+        form = {"csrf_token": CSRF.search(page).group(1), "name": "nadie", "password": "mala"}
+        post = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+        statuses = [
+            _get(port, "/entrar", post, urllib.parse.urlencode(form))[0]
+            for _ in range(LOGIN_LIMIT + 4)
+        ]
+    # each process counting alone let about twice as many through (its own 5 per minute)
+    assert statuses == [401] * LOGIN_LIMIT + [429] * 4
+
+
+def _threads(pid: int) -> int:
+    return len(list(Path(f"/proc/{pid}/task").iterdir()))
+
+
+def test_the_master_forks_its_workers_with_one_thread(tmp_path: Path) -> None:
+    """Forking a process while another of its threads runs (the ingest worker did, in the
+    master) copies the locks that thread holds into the child: the master must have none."""
+    with serving(_small_index(tmp_path), options=("--processes", "2")) as port:
+        deadline = time.monotonic() + 20
+        while _serving_processes(port) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        master = _master_pid(port)
+        assert _threads(master) == 1
+        assert _get(port, "/api/search?q=movilidad")[0] == 200
+
+
+def _master_pid(port: int) -> int:
+    """The process of `acervo ... serve --port PORT` whose parent is not one of them."""
+    pids = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+            parent = int((cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if b"serve" in args and str(port).encode() in args:
+            pids[int(cmdline.parent.name)] = parent
+    (master,) = (pid for pid, parent in pids.items() if parent not in pids)
+    return master
