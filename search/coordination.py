@@ -130,3 +130,10 @@ class _BestOfMatcher(matching.DisjunctionMaxMatcher):
         if not b.is_active() or a.id() < b.id():
             return a.score()
         return max(a.score(), b.score())
+
+
+class Concepts(Or):
+    """The passage query of a search: one subquery per typed word, phrase or thesaurus concept
+    (the typed form OR its alternatives and translations, which count as one), so a page can be
+    ranked by how many of the distinct concepts it holds before how often it holds them
+    (search/snippets.py). Whoosh matches it as the plain OR of every form."""

@@ -59,7 +59,7 @@ from whoosh.query import And, Not, NumericRange, Or, Phrase, Prefix, Query, Term
 from acervo import vocab
 from acervo.search import schema, translate
 from acervo.search.analysis import TOKEN_PATTERN, prefix_form
-from acervo.search.coordination import MIN_WORDS, BestOf, MostWords
+from acervo.search.coordination import MIN_WORDS, BestOf, Concepts, MostWords
 from acervo.search.errors import QuerySyntaxError, UnknownField
 from acervo.search.limits import MAX_FUZZY_DISTANCE, SurfaceQuery
 from acervo.search.models import FACETS, Expansion
@@ -119,7 +119,8 @@ LANGUAGES = {
 @dataclass(frozen=True)
 class ParsedQuery:
     doc_query: Query  # run on doc records (it includes kind:doc)
-    passage_query: Query | None  # positive text words, OR-ed, on body fields: picks passages
+    # positive text words on body fields, one subquery per concept (Concepts): picks passages
+    passage_query: Query | None
     match_all: bool  # nothing to rank: list every document
     fields_used: frozenset[str] = frozenset()  # schema fields named with `field:`
     ignored_words: tuple[str, ...] = ()  # words the analyzers dropped (stop words)
@@ -312,6 +313,7 @@ class _Text:
     maxdist: int = 0  # fuzzy: edits allowed
     boost: float = 1.0  # thesaurus alternatives score less (ALTERNATIVE_BOOST)
     translated: bool = False  # a dictionary translation of the typed word (search/translate.py)
+    look_alike: bool = False  # the typed word in the other language's fields (_in_own_language)
 
 
 @dataclass(frozen=True)
@@ -493,7 +495,9 @@ class _Parser:
         into_other = any(_language(f) != self.language for t in translations for f in t.fields)
         if not (into_other and own and other):  # (`alcohol` in English: a Spanish word too)
             return original, ()
-        itself = replace(original, fields=other, boost=LOOK_ALIKE_BOOST, translated=True)
+        itself = replace(
+            original, fields=other, boost=LOOK_ALIKE_BOOST, translated=True, look_alike=True
+        )
         return replace(original, fields=own), (itself,)
 
     def _translations(
@@ -884,15 +888,32 @@ def _ignored_words(node: _Node) -> Iterator[str]:
             yield text.text
 
 
-def _passage_query(node: _Node) -> Query | None:
+def _passage_query(node: _Node) -> Concepts | None:
+    """The words a passage should show, one subquery per concept: each word, phrase or group
+    the query's implicit AND joins, with its thesaurus forms and translations (one concept)."""
+    children = node.children if isinstance(node, _Bool) and node.op == "and" else (node,)
+    concepts = (_concept_words(child) for child in children)
+    kept = list(dict.fromkeys(q for q in concepts if q is not None))
+    return Concepts(kept) if kept else None
+
+
+def _concept_words(node: _Node) -> Query | None:
     # Passages are page bodies: title-only words (`titulo:x`) are looked for in the body too,
     # and an alternative in one language (a translation, `refugees`) only in that language's.
+    # A typed word in the other language's text (`care` in Spanish: the stem of cara) weighs
+    # there as in the document query; other alternatives count in full (weighting them all
+    # as the document query does lost the judged set: benchmarks/README.md, issue 13).
     parts = [
-        _text_query(text, _body_fields(text.fields), boost_titles=False)
+        _text_query(
+            text,
+            _body_fields(text.fields),
+            boost_titles=False,
+            boost=text.boost if text.look_alike else 1.0,
+        )
         for text in _texts(node, negated_too=False, alternatives=True)
     ]
     kept = list(dict.fromkeys(q for q in parts if q is not None))
-    return Or(kept) if kept else None
+    return (Or(kept) if len(kept) > 1 else kept[0]) if kept else None
 
 
 # ---- public -------------------------------------------------------------------------------

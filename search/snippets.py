@@ -6,9 +6,10 @@ terms start and end (`page_starts`, search/indexer.py analyse_body), so each que
 positions in the document map to pages by bisection, and each page gets a BM25 score of the
 passage query's words on it (tf saturation, the page's length against the document's average
 page, idf; phrases only where their words stand together, AND groups only where all of them
-are). The best pages' stored text (page records) is then highlighted, so each passage carries
-its page number and a hit deep in a long document is found (PITFALLS: Whoosh's fragmenter stops
-at 32,768 characters of a text).
+are), ranked first by how many of the query's distinct concepts the page holds (`_Concepts`: a
+typed word with its thesaurus forms and translations is one). The best pages' stored text (page
+records) is then highlighted, so each passage carries its page number and a hit deep in a long
+document is found (PITFALLS: Whoosh's fragmenter stops at 32,768 characters of a text).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from whoosh.searching import Searcher as WhooshSearcher
 
 from acervo.search import schema
 from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
+from acervo.search.coordination import Concepts
 from acervo.search.models import Passage
 
 PASSAGES_PER_DOC = 3
@@ -48,6 +50,9 @@ BODIES = (schema.text_fields("es")[1], schema.text_fields("en")[1])
 # BM25 of a page (Whoosh's BM25F defaults): term-frequency saturation, length normalisation.
 BM25_K1 = 1.2
 BM25_B = 0.75
+# Added to a page's score per distinct concept of the query it holds: far above any BM25 sum
+# of a page (benchmarks/README.md, issue 13, "the concepts a page holds").
+CONCEPT_STEP = 10_000.0
 
 
 @dataclass(frozen=True)
@@ -328,9 +333,43 @@ class _Group:
         return {page: sum(scores.get(page, 0.0) for scores in each) for page in pages}
 
 
+class _Concepts:
+    """The passage query's concepts (coordination.Concepts): a page scores the BM25 sum of
+    their words plus CONCEPT_STEP for each distinct concept it holds, so a page holding more of
+    them comes first, however often another page repeats one frequent word (`concepts_held`)."""
+
+    def __init__(self, parts: list) -> None:
+        self.parts = parts
+
+    def terms(self) -> Iterator[tuple[str, str]]:
+        for part in self.parts:
+            yield from part.terms()
+
+    def scores(self, doc: _DocPages) -> dict[int, float]:
+        each = [part.scores(doc) for part in self.parts]
+        pages = set().union(*each)
+        return {
+            page: sum(s.get(page, 0.0) for s in each) + CONCEPT_STEP * sum(page in s for s in each)
+            for page in pages
+        }
+
+
+def concepts_held(score: float) -> int:
+    """How many of the query's concepts a page with this score (`page_scores`) holds."""
+    return int(score // CONCEPT_STEP)
+
+
+def plain_page_score(score: float) -> float:
+    """A page's score without its concepts' tier: the BM25 of the query's words on it."""
+    return score % CONCEPT_STEP
+
+
 def _page_query(query: Query, reader: IndexReader) -> _Leaf | _Phrase | _Group | None:
     """The passage query as page scorers: words on body fields; prefixes, wildcards and fuzzy
     words expanded to the index's terms (Whoosh's `simplify`); None when nothing is left."""
+    if isinstance(query, Concepts):
+        parts = [p for p in (_page_query(q, reader) for q in query.subqueries) if p is not None]
+        return _Concepts(parts) if parts else None
     if isinstance(query, Term):
         if query.fieldname not in BODIES:
             return None

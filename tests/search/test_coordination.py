@@ -22,6 +22,11 @@ ONE = doc_id(4)
 PHRASE = doc_id(5)
 FIVE_WORDS = doc_id(6)
 FOUR_WORDS = doc_id(7)
+EVERY_WORD_APART = doc_id(8)
+FOUR_ON_A_PAGE = doc_id(9)
+FIVE_APART = doc_id(10)
+
+MANGROVE_WORDS = ("manglares", "estuarios", "cangrejos", "pescadores", "camaroneras", "concheras")
 
 DOCS = (
     make_doc(ALL_THREE, ["Los albergues temporales de la frontera norte."]),
@@ -32,6 +37,14 @@ DOCS = (
     make_doc(PHRASE, ["Salud mental en albergues temporales de la ciudad."]),
     make_doc(FIVE_WORDS, ["Lluvias, sequía, cosecha, semillas y riego."]),
     make_doc(FOUR_WORDS, ["Lluvias, sequía, cosecha y semillas. " * 20]),
+    # six words of one query: every one of them on pages of their own; four of them together
+    # on one page; five of them, each on a page of its own
+    make_doc(
+        EVERY_WORD_APART,
+        [f"Informe de campo sobre {w} del litoral." for w in MANGROVE_WORDS],
+    ),
+    make_doc(FOUR_ON_A_PAGE, ["Manglares, estuarios, cangrejos y pescadores del litoral."]),
+    make_doc(FIVE_APART, [f"Informe de campo sobre {w} del litoral." for w in MANGROVE_WORDS[:5]]),
 )
 
 
@@ -69,6 +82,16 @@ def test_more_words_outrank_fewer(searcher: Searcher) -> None:
     # six words, four required: five beat four although the four are repeated twenty times
     found = ids(searcher, "lluvias sequía cosecha semillas riego costa")
     assert found == [FIVE_WORDS, FOUR_WORDS]
+
+
+def test_most_of_the_words_on_one_page_outrank_more_of_them_pages_apart(
+    searcher: Searcher,
+) -> None:
+    # six words, four required: the document with every word first, then the one holding four
+    # on one page (the passage looked for) before the one holding five, each on another page
+    result = searcher.search(SearchRequest(query=" ".join(MANGROVE_WORDS)))
+    assert [hit.id for hit in result.hits] == [EVERY_WORD_APART, FOUR_ON_A_PAGE, FIVE_APART]
+    assert result.all_words_total == 1
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ TRATA = "c000000000000001"
 BLANKS = "c000000000000002"
 REPEATS = "c000000000000003"
 ENGLISH = "c000000000000004"
+ZARUMA = "c000000000000005"
 
 DOCS = [
     make_doc(
@@ -41,6 +42,15 @@ DOCS = [
         ENGLISH,
         ["Shelters for refugees.", "Refugees and asylum seekers at the border."],
         language="en",
+    ),
+    make_doc(
+        ZARUMA,
+        [
+            "Zaruma. " * 20 + "La minería de oro en Zaruma y Portovelo.",
+            "Las personas de Zaruma que cruzan la frontera. "
+            + "Otros datos del censo minero de la provincia de El Oro y sus cantones. " * 15,
+            "Anexos.",
+        ],
     ),
 ]
 
@@ -76,6 +86,13 @@ def test_page_numbers_survive_blank_pages(searcher: Searcher) -> None:
 
 def test_the_page_that_says_it_most_comes_first(searcher: Searcher) -> None:
     assert _pages(searcher, "vacunación", REPEATS) == [2, 1]
+
+
+def test_the_page_holding_more_of_the_words_comes_before_one_repeating_a_word(
+    searcher: Searcher,
+) -> None:
+    # page 1 says one of the words twenty-one times; page 2, a longer one, holds all three words
+    assert _pages(searcher, "Zaruma personas frontera", ZARUMA) == [2, 1]
 
 
 def test_english_documents_get_their_pages_too(searcher: Searcher) -> None:
