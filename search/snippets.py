@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count
+from operator import not_
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 from whoosh.highlight import (
@@ -410,72 +411,114 @@ def _query_terms(searcher: WhooshSearcher, passage_query: Query | None) -> froze
 
 def _highlight(page: int, text: str, words: _WordMatcher) -> Passage | None:
     """The best fragment of a page, as escaped HTML with <mark> and as the same plain text."""
-    located = words.locate(text)
-    if located is None:  # an analyzer that is not a tokenizer | filters chain: Whoosh's way
-        fragmenter = ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS, charlimit=CHAR_LIMIT)
-        fragments = fragmenter.fragment_tokens(text, words.tokens(text))
-        best = top_fragments(fragments, 1, BasicFragmentScorer(), _first_char)
-        return _passage(page, best[0]) if best else None
-    fragment = _best_fragment(text, located)
+    fragment = words.best_fragment(text)
     return _passage(page, fragment) if fragment is not None else None
 
 
 @dataclass(frozen=True)
 class _Located:
-    """A page's words in order, where each starts and ends (`bounds[2 * i]`, `bounds[2 * i
-    + 1]`) and which of them are query words (`hits`, ascending word numbers)."""
+    """The words of a page, or of a stretch of it, in order: where each starts and ends in the
+    page (`bounds[2 * i]`, `bounds[2 * i + 1]`), which are query words (`hits`, ascending word
+    numbers), and whether the page has more text before and after the stretch."""
 
     words: list[str]
     bounds: list[int]
     hits: list[int]
+    more_before: bool = False
+    more_after: bool = False
 
     def match(self, i: int) -> Token:
         start, end = self.bounds[2 * i], self.bounds[2 * i + 1]
         return Token(text=self.words[i], startchar=start, endchar=end, matched=True)
 
 
+@dataclass(frozen=True)
+class _Choice:
+    """A fragment of a page: its score (Whoosh's BasicFragmentScorer), characters, matches."""
+
+    score: int
+    start: int
+    end: int
+    matches: list[Token]
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    """Characters of a page around some of its matches, and the most a fragment made of them
+    could score (their number times their number of distinct words, as BasicFragmentScorer)."""
+
+    start: int
+    end: int
+    most: int
+
+
+class _Cut(Exception):
+    """The best fragment of a stretch may depend on text outside it: read the whole page."""
+
+
 class _WordMatcher:
-    """Finds the words of a page whose analysed forms are query terms.
+    """Finds a page's words whose analysed forms are query terms, and its best fragment.
 
     Running the whole analyzer chain over every page was half the time of a search, and then
-    Whoosh's fragmenter, a Python loop over every token of the page, most of what was left.
-    Here the tokenizer's regular expression lists the page's words and where they lie (in C:
-    one `split` and running sums), each distinct word goes through the chain once per
-    process (pages repeat their words), giving the same forms the indexer stored, and Python
-    only loops over the page's distinct words and the few words around each match.
+    Whoosh's fragmenter, a Python loop over every token of the page, most of what was left; the
+    tokenizer's expression over a whole page is still slow (about 65 ns a character, for its
+    Unicode classes). So a page is first cut into whitespace-separated chunks (`str.split`, a
+    few ns a character), each distinct chunk analysed once per process, and the chunks holding
+    a query word found by set operations in C; only the stretches of text around them are
+    tokenized (each distinct word through the chain once per process, giving the forms the
+    indexer stored), and only the words of each fragment visited in Python.
     """
 
     def __init__(self, analyzer: Analyzer, terms: frozenset[str]) -> None:
         self.analyzer = analyzer
         self.terms = terms
         self.tokenizer = _tokenizer_of(analyzer)
+        self.splitter = _splitter(self.tokenizer)
         if len(_FORMS) > FORMS_CACHE_ANALYZERS:
             _FORMS.clear()  # equal analyzers can print their stop lists in another order
-        self.forms = _FORMS.setdefault(repr(analyzer), {})
+            _CHUNK_FORMS.clear()
+        self.key = repr(analyzer)
+        self.forms = _FORMS.setdefault(self.key, {})
+        self.chunk_forms = _CHUNK_FORMS.setdefault(self.key, {})
         self.matched: dict[str, bool] = {}  # word -> one of its forms is a query term
         self.matching: set[str] = set()  # the words above that are
 
-    def locate(self, text: str) -> _Located | None:
-        """The page's words and matches; None for a tokenizer this cannot reproduce."""
-        splitter = _splitter(self.tokenizer)
-        if splitter is None:
-            return None
-        pieces = splitter.split(text)  # [gap, word, gap, word, ..., gap]
-        words = pieces[1::2]
+    def best_fragment(self, text: str) -> Fragment | None:
+        """The fragment of the page Whoosh's `ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS)`
+        and `BasicFragmentScorer` pick as the best (None without a match)."""
+        if self.splitter is None:  # not a tokenizer | filters chain: Whoosh's own way
+            fragmenter = ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS, charlimit=CHAR_LIMIT)
+            fragments = fragmenter.fragment_tokens(text, self.tokens(text))
+            best = top_fragments(fragments, 1, BasicFragmentScorer(), _first_char)
+            return best[0] if best else None
+        choice = None
+        try:
+            if len(text) > WHOLE_PAGE_CHARS:
+                choice = self._best_of_stretches(text)
+            else:
+                choice = _best_fragment(self.locate(text))
+        except _Cut:
+            choice = _best_fragment(self.locate(text))
+        return Fragment(text, choice.matches, choice.start, choice.end) if choice else None
+
+    def locate(self, text: str, start: int = 0, end: int | None = None) -> _Located:
+        """The words of the page, or of its characters `start:end` (cut between words)."""
+        end = len(text) if end is None else end
+        pieces = self.splitter.split(text[start:end] if start or end < len(text) else text)
+        words = pieces[1::2]  # pieces: [gap, word, gap, word, ..., gap]
         for word in set(words).difference(self.matched):
             self._matches(word)
         hits = list(compress(count(), map(self.matching.__contains__, words)))
-        if not hits:
-            return _Located(words, [], [])
         # running sums of the pieces' lengths: where each word starts and ends
-        return _Located(words, list(accumulate(map(len, pieces))), hits)
+        bounds = list(accumulate(map(len, pieces), initial=start))[1:] if hits else []
+        return _Located(words, bounds, hits, start > 0, end < len(text))
 
     def matches(self, text: str) -> list[Token]:
         """The page's words that are query words, as tokens with their characters."""
-        located = self.locate(text)
-        if located is None:
+        if self.splitter is None:
             # Tokenizers reuse one Token object: copy the matched ones before the next is read.
             return [token.copy() for token in self.tokens(text) if token.matched]
+        located = self.locate(text)
         return [located.match(i) for i in located.hits]
 
     def tokens(self, text: str) -> Iterator[Token]:
@@ -483,26 +526,107 @@ class _WordMatcher:
         tokens = self.analyzer(text, chars=True, mode="index", removestops=False)
         yield from set_matched_filter(tokens, self.terms)
 
+    def _best_of_stretches(self, text: str) -> _Choice | None:
+        """The best fragment of the stretches around the page's matches, the most promising
+        first: a stretch that could not hold a better fragment than one found is not read."""
+        best = None
+        stretches = sorted(self._stretches(text), key=lambda s: (s.most, s.start), reverse=True)
+        for stretch in stretches:
+            if best is not None and (stretch.most, stretch.end) <= (best.score, best.start):
+                continue  # the later of two equal fragments wins (Whoosh's top_fragments)
+            found = _best_fragment(self.locate(text, stretch.start, stretch.end))
+            if found and (best is None or (found.score, found.start) > (best.score, best.start)):
+                best = found
+        return best
+
+    def _stretches(self, text: str) -> list[_Stretch]:
+        """Characters around each chunk holding a query word (the context Whoosh's fragmenter
+        reads before a match, the most it adds after one), merged where they meet."""
+        chunks = text.split()
+        known = self.chunk_forms
+        new = set(chunks).difference(known)
+        if len(known) + len(new) > CHUNK_CACHE_WORDS:  # a new dict: other threads keep theirs
+            known = self.chunk_forms = _CHUNK_FORMS[self.key] = {}
+            new = set(chunks)
+        for chunk in new:
+            known[chunk] = frozenset(
+                f for w in self.splitter.findall(chunk) for f in self._forms(w)
+            )
+        disjoint = map(self.terms.isdisjoint, map(known.__getitem__, chunks))
+        stretches: list[tuple[int, int, list[str]]] = []
+        at = 0
+        for chunk in compress(chunks, map(not_, disjoint)):
+            at = _chunk_at(text, chunk, at)
+            start = _chunk_start(text, at - STRETCH_BEFORE_CHARS)
+            end = _chunk_end(text, at + len(chunk) + STRETCH_AFTER_CHARS)
+            words = [word for word in self.splitter.findall(chunk) if self._matches(word)]
+            if stretches and start <= stretches[-1][1]:
+                stretches[-1] = (stretches[-1][0], end, stretches[-1][2] + words)
+            else:
+                stretches.append((start, end, words))
+            at += len(chunk)
+        return [_Stretch(a, b, len(words) * len(set(words)) * 100) for a, b, words in stretches]
+
+    def _forms(self, word: str) -> tuple[str, ...]:
+        forms = self.forms.get(word)
+        if forms is None:
+            if len(self.forms) >= FORMS_CACHE_WORDS:
+                self.forms.clear()  # a simple bound; dict operations are atomic under the GIL
+            analysed = self.analyzer(word, mode="index", removestops=False)
+            forms = self.forms[word] = tuple(form.text for form in analysed)
+        return forms
+
     def _matches(self, word: str) -> bool:
         matched = self.matched.get(word)
         if matched is None:
-            forms = self.forms.get(word)
-            if forms is None:
-                if len(self.forms) >= FORMS_CACHE_WORDS:
-                    self.forms.clear()  # a simple bound; dict operations are atomic under the GIL
-                analysed = self.analyzer(word, mode="index", removestops=False)
-                forms = self.forms[word] = tuple(form.text for form in analysed)
-            matched = self.matched[word] = any(form in self.terms for form in forms)
+            matched = self.matched[word] = any(f in self.terms for f in self._forms(word))
             if matched:
                 self.matching.add(word)
         return matched
 
 
 # analyzer (by its repr: the same chain after every unpickling of the schema) -> word -> its
-# indexed forms
+# indexed forms; and -> whitespace-separated chunk -> the indexed forms of its words
 _FORMS: dict[str, dict[str, tuple[str, ...]]] = {}
+_CHUNK_FORMS: dict[str, dict[str, frozenset[str]]] = {}
 FORMS_CACHE_WORDS = 200_000
+CHUNK_CACHE_WORDS = 200_000
 FORMS_CACHE_ANALYZERS = 16
+# Pages up to this long are tokenized whole: cutting them into stretches saves too little.
+WHOLE_PAGE_CHARS = 600
+# Text read around a matched chunk: the context before a match (a little more, so that a
+# stretch whose context reaches its first word is rare: then the whole page is read), and the
+# most a fragment goes on after its last match (twice the context when it has none before).
+STRETCH_BEFORE_CHARS = CONTEXT_CHARS + 20
+STRETCH_AFTER_CHARS = 2 * CONTEXT_CHARS + 60
+
+
+def _chunk_at(text: str, chunk: str, at: int) -> int:
+    """Where `chunk` next stands whole (between whitespace) in `text` from `at`. The chunks
+    between two matched chunks do not match, so none of them is this one."""
+    while True:
+        i = text.find(chunk, at)
+        if i < 0:
+            raise _Cut  # cannot be: the chunk came from this text
+        j = i + len(chunk)
+        if (i == 0 or text[i - 1].isspace()) and (j == len(text) or text[j].isspace()):
+            return i
+        at = i + 1
+
+
+def _chunk_start(text: str, at: int) -> int:
+    """`at` moved back to the start of the whitespace-separated chunk it falls in."""
+    at = max(0, at)
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _chunk_end(text: str, at: int) -> int:
+    at = min(len(text), at)
+    while at < len(text) and not text[at].isspace():
+        at += 1
+    return at
 
 
 def _splitter(tokenizer: Tokenizer | None) -> re.Pattern | None:
@@ -529,11 +653,13 @@ TOKEN_SCAN_PATTERN = (
 _SPLITTERS: dict[str, re.Pattern] = {}
 
 
-def _best_fragment(text: str, page: _Located) -> Fragment | None:
+def _best_fragment(page: _Located) -> _Choice | None:
     """The fragment Whoosh's `ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS)` and
-    `BasicFragmentScorer` would pick as the best of the page (the same fragments, made in the
+    `BasicFragmentScorer` would pick as the best of the words (the same fragments, made in the
     same order and scored the same, the later one winning a tie as in `top_fragments`), but
     visiting only the words of each fragment: between fragments it jumps to the next match.
+    Raises _Cut when a stretch's words are not enough to tell: a fragment reaching its first
+    or last word could go on outside it.
 
     Whoosh's fragmenter, for the record: a fragment starts at a match, with the words of the
     CONTEXT_CHARS characters before it (not before the end of the previous fragment), grows
@@ -544,11 +670,11 @@ def _best_fragment(text: str, page: _Located) -> Fragment | None:
     if not hits:
         return None
     total = len(page.words)
-    starts = bounds[: 2 * total : 2]
+    starts = bounds[::2]
     hit_set = set(hits)
     # words ending past CHAR_LIMIT are not looked at (Whoosh's charlimit)
-    size = bisect_right(bounds, CHAR_LIMIT, 1) // 2 if bounds[-1] > CHAR_LIMIT else total
-    best: tuple[int, int, int, list[int]] | None = None  # (score, start, end, matched words)
+    size = bisect_right(bounds, CHAR_LIMIT) // 2 if bounds[-1] > CHAR_LIMIT else total
+    best: _Choice | None = None
     after = 0  # the first word that can be context before the next fragment
     k = 0
     while True:
@@ -559,6 +685,8 @@ def _best_fragment(text: str, page: _Located) -> Fragment | None:
         # the context: words before the match that start within `surround` of the end of the
         # word before it
         j = bisect_left(starts, bounds[2 * i - 1] - surround, after, i) if i > after else i
+        if j == 0 and page.more_before:
+            raise _Cut
         first, countdown = (starts[j], surround) if j < i else (starts[i], 2 * surround)
         marked, length = [], 0
         while i < size:
@@ -574,18 +702,17 @@ def _best_fragment(text: str, page: _Located) -> Fragment | None:
             if countdown <= 0:
                 break
             i += 1
+        if i == total and page.more_after:
+            raise _Cut
         end = bounds[2 * min(i, total - 1) + 1]  # past the last word: Whoosh's too
         if marked:
             score = len(marked) * len({page.words[m] for m in marked}) * 100
-            if best is None or (score, first) > best[:2]:
-                best = (score, first, end, marked)
+            if best is None or (score, first) > (best.score, best.start):
+                best = _Choice(score, first, end, [page.match(m) for m in marked])
         # A fragment whose countdown ran out exactly lets Whoosh's fragmenter swallow the next
         # word: it is no context for the next fragment unless it is a match.
         after = i + 2 if countdown == 0 and i + 1 not in hit_set else i + 1
-    if best is None:
-        return None
-    _, first, end, marked = best
-    return Fragment(text, [page.match(i) for i in marked], first, end)
+    return best
 
 
 def _tokenizer_of(analyzer: Analyzer) -> Tokenizer | None:

@@ -3,15 +3,20 @@ page, found without walking every word in Python (search/snippets.py `_best_frag
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from searchcorpus import make_doc
 from whoosh.analysis import Token
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, top_fragments
 
 from acervo.search import snippets
 from acervo.search.analysis import TOKEN_PATTERN, spanish_analyzer
+from acervo.search.indexer import IndexStore
+from acervo.search.models import SearchRequest
 
 REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
 SPANISH = spanish_analyzer()
@@ -51,38 +56,83 @@ def _view(fragment) -> tuple:
 
 
 def _ours(text: str, words: snippets._WordMatcher) -> tuple | None:
-    fragment = snippets._best_fragment(text, words.locate(text))
+    fragment = words.best_fragment(text)
     return _view(fragment) if fragment is not None else None
 
 
-def _texts() -> list[str]:
-    """Pages of real documents, a text of dense matches and one of runs of words near the
-    fragment's limits (words longer than the context, than a whole fragment)."""
-    dense = " ".join(["salud mental y salud", "de la"] * 300)
-    runs = " ".join(["salud", "x" * 90, "mental", "y" * 310, "salud", "de", "salud"] * 20)
-    texts = [EDGE_TEXT, dense, runs, ""]
+def _layouts() -> list[str]:
+    """Texts whose fragments are hard to cut out of a page: dense matches, words longer than
+    the context or than a whole fragment, an index's runs of dots between words, matches far
+    apart on a long page, a match at its very start and end."""
+    filler = "Texto de relleno sobre otros asuntos del informe anual. " * 40
+    return [
+        EDGE_TEXT,
+        " ".join(["salud mental y salud", "de la"] * 300),
+        " ".join(["salud", "x" * 90, "mental", "y" * 310, "salud", "de", "salud"] * 20),
+        "".join(f"{i}. Salud {'.' * (40 + i)} {i}\nOtros {'.' * 90} {i + 1}\n" for i in range(60)),
+        filler + "La salud de todos." + filler + "salud mental, salud." + filler + "mental",
+        "salud " + filler * 3 + " mental",
+        # the context of `salud` lies beyond 150 dots; the fragment after it, beyond dashes
+        filler + "unas palabras previas " + "." * 150 + " salud " + filler,
+        filler + " salud mental" + " ab ----------" * 40 + filler + "salud",
+        "",
+    ]
+
+
+@functools.cache
+def _real_pages() -> tuple[str, ...]:
+    """The first pages of the real Spanish PDFs."""
     pdfium = pytest.importorskip("pypdfium2")
-    for path in sorted(REALDOCS_ES.glob("*.pdf"))[:6]:
+    texts = []
+    for path in sorted(REALDOCS_ES.glob("*.pdf")):
         pdf = pdfium.PdfDocument(path)
-        texts += [pdf[i].get_textpage().get_text_range() for i in range(min(len(pdf), 12))]
-    return texts
+        texts += [pdf[i].get_textpage().get_text_range() for i in range(min(len(pdf), 10))]
+    return tuple(texts)
+
+
+QUERIES = ["salud mental", "niñas niños", "migración venezolana", "personas", "derechos tierras"]
+
+
+def _compare(query: str, texts: Sequence[str]) -> int:
+    """Asserts our fragment is Whoosh's on each text; how many texts had one."""
+    terms = frozenset(t.text for t in SPANISH(query, mode="index"))
+    words = snippets._WordMatcher(SPANISH, terms)
+    found = 0
+    for number, text in enumerate(texts):
+        theirs = _whoosh_fragment(text, words)
+        assert _ours(text, words) == theirs, (query, number)
+        found += theirs is not None
+    return found
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_best_fragment_is_the_one_whoosh_picks(query: str) -> None:
+    _compare(query, _layouts())
 
 
 @pytest.mark.realdocs
-@pytest.mark.parametrize(
-    "query",
-    ["salud mental", "niñas niños", "migración venezolana", "personas", "derechos tierras"],
-)
-def test_the_best_fragment_is_the_one_whoosh_picks(query: str) -> None:
-    terms = frozenset(t.text for t in SPANISH(query, mode="index"))
-    words = snippets._WordMatcher(SPANISH, terms)
-    texts = _texts()
-    compared = [(_ours(text, words), _whoosh_fragment(text, words)) for text in texts]
-    assert sum(1 for _, theirs in compared if theirs) >= 3  # the query matches some pages
-    for number, (ours, theirs) in enumerate(compared):
-        assert ours == theirs, (query, number)
+@pytest.mark.parametrize("query", QUERIES)
+def test_the_best_fragment_of_real_pages_is_the_one_whoosh_picks(query: str) -> None:
+    assert _compare(query, _real_pages()) >= 3  # the query matches some pages
+
+
+def test_a_passage_deep_in_a_very_long_page_marks_the_words_on_its_page(tmp_path: Path) -> None:
+    """A page of 90,000 characters (a TXT or HTML file is one page): the passage is the part
+    with both words, far from the page's start, with its words marked and its page number."""
+    filler = "Texto de relleno sobre otros asuntos del informe anual. " * 800
+    middle = "Atención en salud mental para personas migrantes en Huaquillas."
+    pages = ["Introducción general.", f"{filler}salud {filler}{middle} {filler}", "Anexo."]
+    store = IndexStore(tmp_path)
+    store.update(add=iter([make_doc("d000000000000001", pages)]), remove=())
+    with store.open_searcher() as searcher:
+        (hit,) = searcher.search(SearchRequest(query="salud mental")).hits
+    best = hit.passages[0]
+    assert best.page == 2
+    assert "Huaquillas" in best.text and len(best.text) < 400
+    assert '<mark class="match term0">salud</mark>' in best.html
+    assert '<mark class="match term1">mental</mark>' in best.html
 
 
 def test_a_page_without_the_words_has_no_fragment() -> None:
     words = snippets._WordMatcher(SPANISH, frozenset({"xenofob"}))
-    assert snippets._best_fragment(EDGE_TEXT, words.locate(EDGE_TEXT)) is None
+    assert words.best_fragment(EDGE_TEXT) is None
