@@ -5,7 +5,8 @@
     python benchmarks/relevance/kinds.py -v                   # one line per query
     python benchmarks/relevance/kinds.py --queries benchmarks/relevance/kinds-synonyms.yaml
 
-The queries are in `kinds.yaml` (each aimed at one passage: a document and its pages). Per kind
+The queries are in `kinds.yaml` (each aimed at one passage: a document and its pages, and the
+other documents found to hold the same passage, `also`). Per kind
 it reports the share of queries whose document is in the top 10, first, and whose hit shows a
 passage on one of the judged pages (counted over all the queries of the kind: a document not in
 the top 10 shows no passage). It also times `Searcher.search` over the same queries and writes
@@ -45,6 +46,14 @@ class KindQuery:
     query: str
     doc: str  # file name under realdocs/es
     pages: tuple[int, ...]
+    # other documents found, after reading them, to hold the same passage: (file name, pages)
+    also: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def pages_of(self, name: str) -> tuple[int, ...] | None:
+        """The judged pages of the document with this file name, None if it is not judged."""
+        if name == self.doc:
+            return self.pages
+        return next((pages for doc, pages in self.also if doc == name), None)
 
 
 @dataclass
@@ -57,7 +66,16 @@ class Outcome:
 
 def load(path: Path = HERE / "kinds.yaml") -> list[KindQuery]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [KindQuery(q["kind"], q["query"], q["doc"], tuple(q["pages"])) for q in data["queries"]]
+    return [
+        KindQuery(
+            q["kind"],
+            q["query"],
+            q["doc"],
+            tuple(q["pages"]),
+            tuple((a["doc"], tuple(a["pages"])) for a in q.get("also", ())),
+        )
+        for q in data["queries"]
+    ]
 
 
 def judge(searcher, item: KindQuery, **options) -> Outcome:
@@ -66,8 +84,10 @@ def judge(searcher, item: KindQuery, **options) -> Outcome:
     except SearchError as exc:
         return Outcome(item, None, False, f"error: {exc}")
     for rank, hit in enumerate(result.hits, start=1):
-        if any(Path(p).name == item.doc for p in hit.paths):
-            page_ok = any(p.page in item.pages for p in hit.passages)
+        judged = [item.pages_of(Path(p).name) for p in hit.paths]
+        pages = next((found for found in judged if found is not None), None)
+        if pages is not None:
+            page_ok = any(p.page in pages for p in hit.passages)
             return Outcome(item, rank, page_ok, _note(result))
     return Outcome(item, None, False, _note(result))
 
