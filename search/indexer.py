@@ -130,6 +130,7 @@ class IndexStore:
         self._tables: dict[tuple[str, str], DocTable] = {}
         self._tables_lock = threading.Lock()
         self._history: tuple[str, Mapping[str, DocHistory]] = ("", {})
+        self._documents: tuple[str, int] = ("", 0)  # (generation, its documents): `version`
         self._pool: _SearcherPool | None = None  # open Whoosh searchers of the live generation
 
     # ---- reading -------------------------------------------------------------------------
@@ -250,9 +251,17 @@ class IndexStore:
 
         Counted from the `kind` postings: loading every document's stored fields (the facet
         table) for one number was the peak of an ingest's memory (+85 MiB at 2,000 documents).
+        Once per generation (a committed one never changes): counting took 0.14 s of CPU at
+        5,000 documents, for every export.
         """
         generation = self._require_generation()
-        documents = _stats(index.open_dir(str(self.root / generation)), 0, 0).documents
+        with self._tables_lock:
+            known, documents = self._documents
+        if known != generation:
+            with index.open_dir(str(self.root / generation)).searcher() as searcher:
+                documents = _count(searcher, schema.DOC)
+            with self._tables_lock:
+                self._documents = (generation, documents)
         return f"{generation} ({ngettext('%(num)s documento', '%(num)s documentos', documents)})"
 
     def _require_generation(self) -> str:
@@ -643,9 +652,12 @@ def _delete(writer: IndexWriter, doc_id: str) -> bool:
 def _stats(ix: FileIndex, added: int, removed: int) -> UpdateStats:
     # docs_for_query skips deleted records; doc_frequency would still count them.
     with ix.searcher() as searcher:
-        documents = sum(1 for _ in searcher.docs_for_query(Term("kind", schema.DOC)))
-        pages = sum(1 for _ in searcher.docs_for_query(Term("kind", schema.PAGE)))
+        documents, pages = _count(searcher, schema.DOC), _count(searcher, schema.PAGE)
     return UpdateStats(added=added, removed=removed, documents=documents, pages=pages)
+
+
+def _count(searcher: WhooshSearcher, kind: str) -> int:
+    return sum(1 for _ in searcher.docs_for_query(Term("kind", kind)))
 
 
 @dataclass(frozen=True)

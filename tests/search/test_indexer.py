@@ -59,6 +59,9 @@ def test_each_update_is_a_new_generation_and_only_the_previous_one_is_kept(
     for n, doc in enumerate([ONE, TWO, THREE], start=1):
         store.update(add=[doc], remove=())
         assert store.live_generation() == f"gen-{n:06d}"
+        # the count is kept per generation: the new one's, not the last one asked
+        plural = "documento" if n == 1 else "documentos"
+        assert store.version() == f"gen-{n:06d} ({n} {plural})"
     assert _generations(tmp_path) == ["gen-000002", "gen-000003"]
     assert set(store.known()) == {ONE.doc_id, TWO.doc_id, THREE.doc_id}
 
