@@ -18,7 +18,7 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count
 from operator import not_
@@ -79,8 +79,7 @@ def passages(
     `memo`: page scores already computed for this query (`page_scores` with the same memo)."""
     docs = list(docs)
     found = _best_pages(searcher, passage_query, docs, per_doc, memo)
-    terms = _query_terms(searcher, passage_query)
-    matchers = {field: _WordMatcher(searcher.schema[field].analyzer, terms) for field in BODIES}
+    matchers = _matchers(searcher, passage_query)
     result = {}
     for doc in docs:
         words = matchers[schema.text_fields(doc.language)[1]]
@@ -392,21 +391,37 @@ def _page_query(query: Query, reader: IndexReader) -> _Leaf | _Phrase | _Group |
     return _page_query(simpler, reader)
 
 
-def _query_terms(searcher: WhooshSearcher, passage_query: Query | None) -> frozenset[str]:
-    """Indexed forms of the query's words, prefixes and wildcards expanded against the index."""
+def _matchers(searcher: WhooshSearcher, passage_query: Query | None) -> dict[str, _WordMatcher]:
+    """Body field -> the matcher of the query's words on it, for pages in its language: each
+    only with its own field's terms (a Spanish page's `de` is not the English `de` of a
+    phrase's translation)."""
+    terms = _query_terms(searcher, passage_query)
+    return {
+        field: _WordMatcher(searcher.schema[field].analyzer, terms.get(field, frozenset()))
+        for field in BODIES
+    }
+
+
+def _query_terms(
+    searcher: WhooshSearcher, passage_query: Query | None
+) -> dict[str, frozenset[str]]:
+    """Body field -> indexed forms of the query's words on it, prefixes and wildcards expanded
+    against the index."""
     if passage_query is None:
-        return frozenset()
+        return {}
     reader = searcher.reader()
     # One leaf at a time: Query.existing_terms reuses its `fieldname` argument as a loop
     # variable (whoosh 2.7.5), so on a whole tree it skips every field after the first one.
     pairs = (
         pair for leaf in passage_query.leaves() for pair in leaf.existing_terms(reader, expand=True)
     )
-    return frozenset(
-        text.decode("utf-8") if isinstance(text, bytes) else text
-        for field, text in pairs
-        if field.startswith("body_")
-    )
+    found: dict[str, set[str]] = {}
+    for field, text in pairs:
+        if field in BODIES:
+            found.setdefault(field, set()).add(
+                text.decode("utf-8") if isinstance(text, bytes) else text
+            )
+    return {field: frozenset(texts) for field, texts in found.items()}
 
 
 def _highlight(page: int, text: str, words: _WordMatcher) -> Passage | None:
@@ -480,8 +495,6 @@ class _WordMatcher:
         self.key = repr(analyzer)
         self.forms = _FORMS.setdefault(self.key, {})
         self.chunk_forms = _CHUNK_FORMS.setdefault(self.key, {})
-        self.matched: dict[str, bool] = {}  # word -> one of its forms is a query term
-        self.matching: set[str] = set()  # the words above that are
 
     def best_fragment(self, text: str) -> Fragment | None:
         """The fragment of the page Whoosh's `ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS)`
@@ -506,9 +519,8 @@ class _WordMatcher:
         end = len(text) if end is None else end
         pieces = self.splitter.split(text[start:end] if start or end < len(text) else text)
         words = pieces[1::2]  # pieces: [gap, word, gap, word, ..., gap]
-        for word in set(words).difference(self.matched):
-            self._matches(word)
-        hits = list(compress(count(), map(self.matching.__contains__, words)))
+        forms = self.forms = _FORMS[self.key] = _filled(self.forms, words, self._analysed)
+        hits = list(compress(count(), map(not_, map(self.terms.isdisjoint, map(forms.get, words)))))
         # running sums of the pieces' lengths: where each word starts and ends
         bounds = list(accumulate(map(len, pieces), initial=start))[1:] if hits else []
         return _Located(words, bounds, hits, start > 0, end < len(text))
@@ -543,16 +555,10 @@ class _WordMatcher:
         """Characters around each chunk holding a query word (the context Whoosh's fragmenter
         reads before a match, the most it adds after one), merged where they meet."""
         chunks = text.split()
-        known = self.chunk_forms
-        new = set(chunks).difference(known)
-        if len(known) + len(new) > CHUNK_CACHE_WORDS:  # a new dict: other threads keep theirs
-            known = self.chunk_forms = _CHUNK_FORMS[self.key] = {}
-            new = set(chunks)
-        for chunk in new:
-            known[chunk] = frozenset(
-                f for w in self.splitter.findall(chunk) for f in self._forms(w)
-            )
-        disjoint = map(self.terms.isdisjoint, map(known.__getitem__, chunks))
+        known = self.chunk_forms = _CHUNK_FORMS[self.key] = _filled(
+            self.chunk_forms, chunks, self._chunk_forms
+        )
+        disjoint = map(self.terms.isdisjoint, map(known.get, chunks))
         stretches: list[tuple[int, int, list[str]]] = []
         at = 0
         for chunk in compress(chunks, map(not_, disjoint)):
@@ -567,30 +573,35 @@ class _WordMatcher:
             at += len(chunk)
         return [_Stretch(a, b, len(words) * len(set(words)) * 100) for a, b, words in stretches]
 
-    def _forms(self, word: str) -> tuple[str, ...]:
-        forms = self.forms.get(word)
-        if forms is None:
-            if len(self.forms) >= FORMS_CACHE_WORDS:
-                self.forms.clear()  # a simple bound; dict operations are atomic under the GIL
-            analysed = self.analyzer(word, mode="index", removestops=False)
-            forms = self.forms[word] = tuple(form.text for form in analysed)
-        return forms
-
     def _matches(self, word: str) -> bool:
-        matched = self.matched.get(word)
-        if matched is None:
-            matched = self.matched[word] = any(f in self.terms for f in self._forms(word))
-            if matched:
-                self.matching.add(word)
-        return matched
+        forms = self.forms.get(word)
+        return not self.terms.isdisjoint(self._analysed(word) if forms is None else forms)
+
+    def _analysed(self, word: str) -> tuple[str, ...]:
+        return tuple(token.text for token in self.analyzer(word, mode="index", removestops=False))
+
+    def _chunk_forms(self, chunk: str) -> frozenset[str]:
+        words = self.splitter.findall(chunk)
+        forms = self.forms = _FORMS[self.key] = _filled(self.forms, words, self._analysed)
+        return frozenset(form for word in words for form in forms[word])
+
+
+def _filled(cache: dict, keys: Iterable[str], compute: Callable[[str], object]) -> dict:
+    """`cache` with every key of `keys` in it (computed), or a new dict of them if it would
+    pass CACHE_WORDS entries: a new one, as other threads may be reading the old one."""
+    new = set(keys).difference(cache)
+    if new and len(cache) + len(new) > CACHE_WORDS:
+        cache, new = {}, set(keys)
+    for key in new:
+        cache[key] = compute(key)
+    return cache
 
 
 # analyzer (by its repr: the same chain after every unpickling of the schema) -> word -> its
 # indexed forms; and -> whitespace-separated chunk -> the indexed forms of its words
 _FORMS: dict[str, dict[str, tuple[str, ...]]] = {}
 _CHUNK_FORMS: dict[str, dict[str, frozenset[str]]] = {}
-FORMS_CACHE_WORDS = 200_000
-CHUNK_CACHE_WORDS = 200_000
+CACHE_WORDS = 200_000  # words or chunks in each cache
 FORMS_CACHE_ANALYZERS = 16
 # Pages up to this long are tokenized whole: cutting them into stretches saves too little.
 WHOLE_PAGE_CHARS = 600
@@ -766,12 +777,10 @@ def mark_pages(
     pages: Iterable[tuple[int, str]],
 ) -> Iterator[tuple[int, str]]:
     """(page, whole page as escaped HTML with the query's words in <mark>): the document page."""
-    terms = _query_terms(searcher, passage_query)
-    body = schema.text_fields(language)[1]
-    words = _WordMatcher(searcher.schema[body].analyzer, terms)
+    words = _matchers(searcher, passage_query)[schema.text_fields(language)[1]]
     marked = HtmlFormatter(tagname="mark", classname="match", termclass="term")
     for number, text in pages:
-        if not terms:
+        if not words.terms:
             yield number, html.escape(text, quote=False)
             continue
         matches = words.matches(text)
@@ -787,9 +796,9 @@ def text_passages(
 
     For texts that are not page records, such as a lessons-learned record (search/records.py).
     """
-    terms = _query_terms(searcher, passage_query)
-    matchers = {field: _WordMatcher(searcher.schema[field].analyzer, terms) for field in BODIES}
-    return [
-        _highlight(page, text, matchers[schema.text_fields(language)[1]]) if terms else None
-        for page, text, language in texts
-    ]
+    matchers = _matchers(searcher, passage_query)
+    found = []
+    for page, text, language in texts:
+        words = matchers[schema.text_fields(language)[1]]
+        found.append(_highlight(page, text, words) if words.terms else None)
+    return found

@@ -136,3 +136,17 @@ def test_a_passage_deep_in_a_very_long_page_marks_the_words_on_its_page(tmp_path
 def test_a_page_without_the_words_has_no_fragment() -> None:
     words = snippets._WordMatcher(SPANISH, frozenset({"xenofob"}))
     assert words.best_fragment(EDGE_TEXT) is None
+
+
+def test_a_phrase_marks_its_words_not_the_stop_words_between_them(tmp_path: Path) -> None:
+    """`de` is a stop word in Spanish, not in English: the phrase's English translation keeps
+    it, but a Spanish page only marks the Spanish words of the phrase."""
+    spanish = make_doc("d000000000000001", ["Informe sobre la trata de personas en la frontera."])
+    english = make_doc("d000000000000002", ["Refugees in Lago de Agrio."], language="en")
+    store = IndexStore(tmp_path)
+    store.update(add=iter([spanish, english]), remove=())
+    with store.open_searcher() as searcher:
+        hits = searcher.search(SearchRequest(query='"trata de personas"')).hits
+    (passage,) = next(hit for hit in hits if hit.id == spanish.doc_id).passages
+    assert ">trata</mark> de <mark" in passage.html
+    assert ">personas</mark>" in passage.html
