@@ -306,6 +306,7 @@ class CachedChainAnalyzer(Analyzer):
         self.filters = filters
         self.renumber = any(isinstance(f, StopFilter) and f.renumber for f in filters)
         self._outcomes: dict[tuple, tuple[str, bool] | None] = {}
+        self._index_terms: dict[str, str | None] = {}  # index_terms: word -> term or None
 
     def __call__(self, value: str, no_morph: bool = False, **kwargs) -> Iterator[Token]:
         outcomes = self._outcomes
@@ -335,19 +336,23 @@ class CachedChainAnalyzer(Analyzer):
         page numbers from the positions), so it must hold that the chain yields one token per
         position: every filter here rewrites or drops a token, none adds one
         (tests/search/test_analysis.py checks the positions of both languages' chains).
+        Each word's term is looked up in a dict of its own (no key tuple, no Token), as this
+        is where an index build spends most of its analysis.
         """
-        outcomes = self._outcomes
-        terms = []
-        for found in self.tokenizer.expression.finditer(value):
-            word = found.group()
-            if words is not None:
-                words[word] = None
-            outcome = outcomes.get((word, False, True, "index"), _MISSING)
-            if outcome is _MISSING:
-                outcome = self._outcome(word, False, True, "index")
-            if outcome is not None and not outcome[1]:  # None: a stop word, removed
-                terms.append(outcome[0])
-        return terms
+        found = self.tokenizer.expression.findall(value)  # the pattern has no groups
+        distinct = dict.fromkeys(found)
+        if words is not None:
+            words.update(distinct)
+        terms = self._index_terms
+        new = [word for word in distinct if word not in terms]
+        if len(terms) + len(new) > OUTCOME_CACHE_WORDS:
+            terms = self._index_terms = {}  # a new dict: a list being read keeps its own
+            new = list(distinct)
+        for word in new:
+            outcome = self._outcome(word, False, True, "index")
+            # None: a stop word, removed; a stopped token has no position either
+            terms[word] = None if outcome is None or outcome[1] else outcome[0]
+        return [term for term in map(terms.__getitem__, found) if term is not None]
 
     def _outcome(
         self, text: str, no_morph: bool, removestops: bool, mode: str
@@ -369,10 +374,16 @@ class CachedChainAnalyzer(Analyzer):
 
     def clean(self) -> None:
         self._outcomes.clear()
+        self._index_terms = {}
 
     def __getstate__(self) -> dict:
-        # Whoosh pickles the schema, analyzers included, into every index: not the cache.
-        return {**self.__dict__, "_outcomes": {}}
+        # Whoosh pickles the schema, analyzers included, into every index: not the caches.
+        return {**self.__dict__, "_outcomes": {}, "_index_terms": {}}
+
+    def __setstate__(self, state: dict) -> None:
+        # Indexes written before a cache was added pickled only the caches they knew.
+        self.__dict__.update(state)
+        self._outcomes, self._index_terms = {}, {}
 
     def __eq__(self, other: object) -> bool:
         return (

@@ -51,6 +51,7 @@ from acervo.search.matching import TermCache
 from acervo.search.models import FACETS
 from acervo.search.searcher import Searcher
 from acervo.search.weighting import FieldAverageBM25F
+from acervo.search.writer import segment_writer
 
 CURRENT_FILE = "CURRENT"
 FORMAT_FILE = "FORMAT"  # in each generation: the schema.INDEX_FORMAT it was written with
@@ -593,7 +594,7 @@ class GenerationWriter:
 
     def __init__(self, directory: Path, now: float, history_from: Path | None = None) -> None:
         self._ix = index.open_dir(str(directory))
-        self._writer = self._ix.writer(limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
+        self._writer = segment_writer(self._ix, limitmb=WRITER_LIMIT_MB, compound=COMPOUND_SEGMENTS)
         self._catalog = Catalog(directory, writable=True)
         if history_from is not None:
             self._catalog.import_history(history_from)
