@@ -8,9 +8,10 @@ as analysts do (a query from bench_engines.QUERIES, sometimes a facet filter, a 
 second page or another sort; one request in 20 is a CSV export of the hits) until `seconds` have
 passed, after `--warmup` seconds of the same load, not measured, that fill each server process's
 caches as a server that has been running has them. Then the same again while a second process
-adds documents to the index (a new generation that the server switches to). It stops by itself,
-prints errors, p50/p95 latency and searches per second for each run, and writes
-benchmarks/results/load.json. The clients share the machine with the server: the figures are
+ingests for the whole run: it adds the documents after the first N (docs // 10) a quarter at a
+time, each a new generation the server switches to, then removes them likewise, and again. It
+stops by itself, prints errors, p50/p95 latency and searches per second for each run, and
+writes benchmarks/results/load.json. The clients share the machine with the server: the figures are
 for comparing runs made together, not absolute capacity. It also reads the server's own CPU
 time (its processes in /proc): CPU milliseconds per answered request, and the share of the
 machine's cores the server got during the run, which tells a slow server from a machine busy
@@ -123,14 +124,20 @@ def _client(
     connection.close()
 
 
-def _ingest(index_dir: Path, docs: list, stop: threading.Event) -> None:
-    """Add the documents in a few generations, as a nightly ingest would."""
+def _ingest(index_dir: Path, docs: list, generations) -> None:  # noqa: ANN001
+    """An ingest running for the whole measured run (as a long one does): the documents are
+    added a batch at a time (a new generation each), then removed likewise, and again, until
+    the run ends. `generations` (a shared counter) counts the switches the server followed."""
     store = IndexStore(index_dir)
-    batch = max(1, len(docs) // 4)
-    for start in range(0, len(docs), batch):
-        if stop.is_set():
-            return
-        store.update((_extracted(d) for d in docs[start : start + batch]), ())
+    size = max(1, len(docs) // 4)
+    batches = [docs[start : start + size] for start in range(0, len(docs), size)]
+    while True:
+        for batch in batches:
+            store.update((_extracted(d) for d in batch), ())
+            generations.value += 1
+        for batch in batches:
+            store.update((), [d.doc_id for d in batch])
+            generations.value += 1
 
 
 def _tree_cpu_s(root: int) -> float:
@@ -167,7 +174,8 @@ def run(
         threading.Thread(target=_client, args=(base, until, n, out, lock, export_share))
         for n in range(clients)
     ]
-    worker = multiprocessing.Process(target=ingest) if ingest else None
+    generations = multiprocessing.Value("i", 0)
+    worker = multiprocessing.Process(target=ingest, args=(generations,)) if ingest else None
     if worker:
         worker.start()
     started, server_cpu = time.monotonic(), _tree_cpu_s(server_pid)
@@ -205,6 +213,7 @@ def run(
         "client_cpu_ms_per_request": round(client_cpu / max(1, len(out)) * 1000, 1),
         "client_cpu_share": round(client_cpu / cores, 2),
         "ingest_cpu_share": round(ingest_cpu / cores, 2),
+        "generations": generations.value,
     }
 
 
@@ -245,14 +254,13 @@ def main() -> None:
                 run(base, args.clients, args.warmup, server.pid, export_share=args.exports)
             quiet = run(base, args.clients, args.seconds, server.pid, export_share=args.exports)
             print({"during": "no ingest", **quiet}, file=sys.stderr)
-            stop = threading.Event()
             new_docs = docs[args.docs :]
             busy = run(
                 base,
                 args.clients,
                 args.seconds,
                 server.pid,
-                ingest=lambda: _ingest(index_dir, new_docs, stop),
+                ingest=lambda generations: _ingest(index_dir, new_docs, generations),
                 export_share=args.exports,
             )
             print({"during": "ingest", **busy}, file=sys.stderr)
@@ -266,16 +274,16 @@ def main() -> None:
     print(
         "| during | searches/s | p50 ms | p95 ms | errors | 503 busy | requests "
         "| server CPU ms / request | server share of the cores | client CPU ms / request "
-        "| client share | ingest share |"
+        "| client share | ingest share | generations |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['during']} | {r['searches_per_s']} | {r['p50_ms']} | {r['p95_ms']} "
             f"| {r['errors']} | {r['busy_503']} | {r['requests']} "
             f"| {r['server_cpu_ms_per_request']} | {r['server_cpu_share']} "
             f"| {r['client_cpu_ms_per_request']} | {r['client_cpu_share']} "
-            f"| {r['ingest_cpu_share']} |"
+            f"| {r['ingest_cpu_share']} | {r['generations']} |"
         )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
