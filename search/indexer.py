@@ -166,6 +166,7 @@ class IndexStore:
                 release=pool.give_back,
                 parsed_cache=pool.parsed,
                 term_cache=pool.terms,
+                similar_cache=pool.similar,
             )
         except BaseException:
             pool.give_back(whoosh_searcher)
@@ -407,6 +408,7 @@ class _SearcherPool:
         self.root, self.generation = root, generation
         self.parsed: dict = {}
         self.terms = TermCache()  # scored posting lists (search/matching.py)
+        self.similar: dict = {}  # documents' translated key words (search/similar.py)
         self._idle: list[WhooshSearcher] = []
         self._lock = threading.Lock()
         self._retired = False

@@ -90,6 +90,12 @@ def budget(seconds: float | None = None, started: float | None = None) -> Iterat
         _budget.reset(token)
 
 
+def seconds_left(default_s: float = REQUEST_TIME_S) -> float:
+    """Seconds left of the current budget (`default_s` outside any): for a stage that stops
+    early rather than fail (the other-language "más como este")."""
+    return _remaining(default_s)[0]
+
+
 def _remaining(default_s: float) -> tuple[float, float]:
     """(seconds left, seconds of the whole budget) for the current stage."""
     current = _budget.get()

@@ -94,6 +94,7 @@ class Searcher:
         release: Callable[[WhooshSearcher], None] | None = None,
         parsed_cache: MutableMapping | None = None,
         term_cache: matching.TermCache | None = None,
+        similar_cache: MutableMapping | None = None,
     ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
@@ -109,6 +110,8 @@ class Searcher:
         self._parsed = {} if parsed_cache is None else parsed_cache
         self._pages = snippets.PageMemo()  # page scores of the best documents (_best_page_first)
         self._terms = term_cache  # scored posting lists, shared likewise (search/matching.py)
+        # documents' translated key words ("más como este" across languages), shared likewise
+        self._similar = {} if similar_cache is None else similar_cache
 
     @property
     def record_table(self) -> DocTable:
@@ -205,7 +208,10 @@ class Searcher:
             return ()
         searcher, hidden = self.whoosh_searcher, self._hidden_docnums
         keys = key_terms(searcher, doc_id)
-        across = similar_in_other_language(searcher, keys, OTHER_LANGUAGE_SIMILAR, hidden)
+        with limits.budget():  # the other language's checks stop at the request's deadline
+            across = similar_in_other_language(
+                searcher, keys, OTHER_LANGUAGE_SIMILAR, hidden, self._similar
+            )
         across = across[: max(0, limit - 1)]  # at least one of its own language, if any
         found = similar_docnums(searcher, keys, limit - len(across), hidden) + across
         return tuple(
