@@ -14,6 +14,10 @@ scores them in two tiers, in one pass over the postings:
 The tiers are added to the score, which is how the searcher tells them apart without a second
 search: a score at or above ALL_WORDS_BONUS means "every word" (`has_every_word`; `plain_score`
 takes the tier off for display).
+
+When all but a third of the words find fewer than a page of documents, the search falls back to
+the documents holding more than half of them (`MajorityWords`, search/searcher.py): a query of
+five words where the document meant holds three (two said otherwise) still finds it.
 """
 
 from __future__ import annotations
@@ -28,11 +32,12 @@ ALL_WORDS_BONUS = 1_000_000.0  # every word (more than WORD_STEP times any query
 MIN_WORDS = 3  # fewer words are all required: "most" of two is one, which is no longer a search
 
 
-def required_words(n: int) -> int:
-    """How many of `n` words a document must hold: all but a third (at least one missing)."""
+def required_words(n: int, majority: bool = False) -> int:
+    """How many of `n` words a document must hold: all but a third (at least one missing); with
+    `majority`, more than half (MajorityWords)."""
     if n < MIN_WORDS:
         return n
-    return n - max(1, n // 3)
+    return n // 2 + 1 if majority else n - max(1, n // 3)
 
 
 def has_every_word(score: float) -> bool:
@@ -52,6 +57,7 @@ class MostWords(Or):
     """
 
     JOINT = " MOST "
+    majority = False  # required_words's rule for this query
 
     def __init__(self, subqueries: list[Query], boost: float = 1.0) -> None:
         super().__init__(subqueries, boost=boost)
@@ -59,7 +65,7 @@ class MostWords(Or):
     def normalize(self) -> Query:
         norm = super().normalize()
         if isinstance(norm, Or) and not isinstance(norm, MostWords):
-            return MostWords(norm.subqueries, boost=norm.boost)
+            return type(self)(norm.subqueries, boost=norm.boost)
         return norm
 
     def matcher(self, searcher, context=None):
@@ -77,7 +83,7 @@ class MostWords(Or):
                 m.next()
         # A word no document holds (an English word no dictionary translates, over Spanish
         # documents) cannot raise the bar: `most` is counted over the words the index has.
-        n, minimum = len(subs), minimum_words(subs, searcher)
+        n, minimum = len(subs), minimum_words(subs, searcher, self.majority)
         ids = sorted(d for d, c in counts.items() if c >= minimum)
         if not ids:
             return matching.NullMatcher()
@@ -85,9 +91,16 @@ class MostWords(Or):
         return matching.ListMatcher(ids, weights=weights)
 
 
-def minimum_words(subs: list[Query], searcher) -> int:
+class MajorityWords(MostWords):
+    """MostWords with more than half of the words required: what a search falls back to when
+    all but a third of them find fewer than a page of documents (search/searcher.py)."""
+
+    majority = True
+
+
+def minimum_words(subs: list[Query], searcher, majority: bool = False) -> int:
     """How many of `subs` a document must match: most of those the index has (see below)."""
-    return required_words(sum(_in_index(sub, searcher) for sub in subs))
+    return required_words(sum(_in_index(sub, searcher) for sub in subs), majority)
 
 
 def _in_index(query: Query, searcher) -> bool:

@@ -57,6 +57,10 @@ PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
 # the concepts their best page holds in a most-words query, 53 -> 55. Ten: the first page of
 # hits, whose passages then reuse these page scores (snippets.PageMemo).
 BEST_PAGE_WINDOW = 10
+# A most-words query finding fewer documents than this (a page of results) falls back to those
+# holding more than half of its words (coordination.MajorityWords). benchmarks/README.md, issue
+# 13: `ganadería con árboles menos fertilizantes químicos` finds its document (3 of 5 words).
+FALLBACK_BELOW_HITS = 10
 OTHER_LANGUAGE_SIMILAR = (
     2  # "más como este" of the other language shown at most (search/similar.py)
 )
@@ -286,8 +290,18 @@ class Searcher:
     # ---- the candidate set ---------------------------------------------------------------
 
     def _match(self, req: SearchRequest) -> _Matched:
-        """The one place where a request's candidate rows are formed (then counted, ranked)."""
+        """The one place where a request's candidate rows are formed (then counted, ranked).
+        A most-words query whose documents, as the viewer may see and filter them, are fewer
+        than a page (FALLBACK_BELOW_HITS) is searched again with more than half of its words
+        required (ParsedQuery.fallback_query)."""
         parsed = self._parse(req)
+        matched = self._matched(req, parsed)
+        fallback = parsed.fallback_query
+        if fallback is not None and int(matched.selected.sum()) < FALLBACK_BELOW_HITS:
+            return self._matched(req, replace(parsed, doc_query=fallback, fallback_query=None))
+        return matched
+
+    def _matched(self, req: SearchRequest, parsed: ParsedQuery) -> _Matched:
         table, kind = self.table, schema.DOC
         if req.result_type == "records":  # the same query and filters on lesson records
             parsed, table, kind = records.for_records(parsed), self.record_table, schema.RECORD

@@ -2,6 +2,10 @@
 
     apt-get install mythes-es     # /usr/share/mythes/th_es_ES_v2.dat (LGPL-2.1)
     python benchmarks/relevance/synonyms.py --work /tmp/syn   # indexes built there, then reused
+    python benchmarks/relevance/synonyms.py --work /tmp/syn --context 1 2 3
+
+`--context N`: also with the context filter (`Context`): a synonym is kept for a query only if
+one page of the index holds it beside N of the query's other typed words.
 
 Issue 13 asked for "other words for the same thing" from a real Spanish synonym resource, used
 only where the judged queries show it helps, for instance only in the ranking by most of the
@@ -37,13 +41,15 @@ from whoosh.query import And, Or, Term
 
 from acervo.build import build_index
 from acervo.config import Config
-from acervo.search import coordination, matching, query
+from acervo.search import coordination, matching, query, snippets
 from acervo.search.analysis import spanish_analyzer
 from acervo.search.indexer import IndexStore
 
 MYTHES = Path("/usr/share/mythes/th_es_ES_v2.dat")
 SYN_BOOST = 0.3
 SYN_COUNT = 0.5
+CONTEXT_WORDS = 2  # other typed words a page must hold beside the synonym
+CONTEXT_DOCS = 20  # documents looked at (those holding most of the other words first)
 GENERATED_DOCS = 500
 _SPANISH = spanish_analyzer()
 
@@ -79,6 +85,7 @@ def _written_forms(word: str) -> Iterator[str]:
 class Synonyms:
     def __init__(self, entries: dict[str, list[list[str]]]) -> None:
         self.entries = entries
+        self.context: Context | None = None  # None: every synonym is kept
 
     @lru_cache(maxsize=10_000)  # noqa: B019 (one instance per run)
     def stems(self, typed: str) -> tuple[str, ...]:
@@ -90,10 +97,52 @@ class Synonyms:
         return ()
 
 
+class Context:
+    """The context filter: a synonym (a stem in `body_es`) is kept for a query only if one page
+    of the index holds it beside at least CONTEXT_WORDS of the query's other typed words (each
+    with its thesaurus forms and translations): `fertilizantes` -> `abono` where "abonos
+    químicos" stands beside `ganadería`; not `pago`, another sense of `abono`."""
+
+    def __init__(self, searcher, words: int) -> None:
+        self.searcher, self.words = searcher, words
+        self.kept: dict[tuple, bool] = {}
+
+    def holds(self, stem: str, others: list) -> bool:
+        key = (stem, tuple(others))
+        if key not in self.kept:
+            self.kept[key] = self._holds(stem, others)
+        return self.kept[key]
+
+    def tally(self) -> tuple[int, int]:
+        return sum(self.kept.values()), len(self.kept)
+
+    def _holds(self, stem: str, others: list) -> bool:
+        ws = self.searcher.whoosh_searcher
+        needed = min(self.words, len(others))
+        synonym = Term("body_es", stem)
+        docs = set(ws.docs_for_query(And([Term("kind", "doc"), synonym])))
+        if not docs:
+            return False
+        counts: dict[int, int] = defaultdict(int)
+        for other in others:
+            for docnum in docs.intersection(ws.docs_for_query(other)):
+                counts[docnum] += 1
+        candidates = sorted((d for d in docs if counts[d] >= needed), key=lambda d: -counts[d])
+        together = coordination.Concepts([synonym, *others])
+        for docnum in candidates[:CONTEXT_DOCS]:
+            doc = snippets.hit_doc(ws.stored_fields(docnum))
+            alone = snippets.page_scores(ws, synonym, [doc]).get(doc.doc_id, {})
+            pages = snippets.page_scores(ws, together, [doc]).get(doc.doc_id, {})
+            if any(snippets.concepts_held(pages[p]) >= 1 + needed for p in alone if p in pages):
+                return True
+        return False
+
+
 class _WithSynonyms(coordination.MostWords):
-    def __init__(self, subqueries, boost: float = 1.0, synonyms=None) -> None:
+    def __init__(self, subqueries, boost: float = 1.0, synonyms=None, majority=False) -> None:
         super().__init__(subqueries, boost=boost)
         self.synonyms = synonyms or [None] * len(subqueries)
+        self.majority = majority  # the fallback (coordination.MajorityWords)
 
 
 def _most_words(segment, node) -> matching.Matches:
@@ -111,7 +160,9 @@ def _most_words(segment, node) -> matching.Matches:
             others += only
             sums += np.where(only, alike.scores, 0.0)
     n = len(node.subqueries)
-    mask = counts + others >= coordination.required_words(n)
+    # most of the words the index has, as matching._Segment._most_words counts them
+    needed = coordination.minimum_words(node.subqueries, segment.searcher, node.majority)
+    mask = counts + others >= needed
     held = counts + SYN_COUNT * others
     tier = np.where(counts == n, coordination.ALL_WORDS_BONUS, held * coordination.WORD_STEP)
     return matching.Matches(mask, np.where(mask, node.boost * (sums + tier), 0.0))
@@ -121,26 +172,28 @@ def _most_words(segment, node) -> matching.Matches:
 def synonyms_on(synonyms: Synonyms):
     saved_top, saved_most = query._top_query, matching._Segment._most_words
 
-    def top_query(tree, relax):
-        plain, n = saved_top(tree, relax)
+    def top_query(tree, relax, most=coordination.MostWords):
+        plain, n = saved_top(tree, relax, most)
         if not n:
             return plain, n
         soft, hard, alike = [], [], []
-        for child in tree.children:
-            found = query._doc_query(child)
-            if found is None:
-                continue
+        words = [(c, q) for c in tree.children if (q := query._doc_query(c)) is not None]
+        typed = list(dict.fromkeys(q for c, q in words if query._rankable(c)))
+        for child, found in words:
             if not query._rankable(child):
                 hard.append(found)
             elif found not in soft:
                 soft.append(found)
                 node = child.original if isinstance(child, query._Concept) else child
                 stems = synonyms.stems(node.text) if getattr(node, "mode", "") == "word" else ()
+                if synonyms.context is not None:
+                    others = [q for q in typed if q != found]
+                    stems = tuple(s for s in stems if synonyms.context.holds(s, others))
                 fields = ("body_es", "title_es")
                 terms = [Term(f, s, boost=SYN_BOOST) for s in stems for f in fields]
                 alike.append(Or(terms) if terms else None)
-        most = _WithSynonyms(soft, synonyms=alike)
-        return (And([*hard, most]) if hard else most), n
+        words = _WithSynonyms(soft, synonyms=alike, majority=most.majority)
+        return (And([*hard, words]) if hard else words), n
 
     def most_words(segment, node):
         return (
@@ -163,17 +216,30 @@ def _index(where: Path, root: Path) -> IndexStore:
     return store
 
 
-def kinds_figures(store: IndexStore, queries: Path) -> dict:
+def kinds_outcomes(store: IndexStore, queries: Path, synonyms: Synonyms | None = None) -> list:
     with store.open_searcher() as searcher:
         searcher._parsed.clear()
-        return summary([judge(searcher, item) for item in load(queries)])
+        _use_context(synonyms, searcher)
+        return [judge(searcher, item) for item in load(queries)]
 
 
-def judged_figures(stores: dict[str, tuple[IndexStore, Path]], judged) -> dict:
+def _use_context(synonyms: Synonyms | None, searcher) -> None:
+    if synonyms is not None and synonyms.context is not None:
+        synonyms.context = Context(searcher, synonyms.context.words)
+        USED.append(synonyms.context)
+
+
+USED: list[Context] = []  # the context filters of a variant, one per index and query set
+
+
+def judged_figures(
+    stores: dict[str, tuple[IndexStore, Path]], judged, synonyms: Synonyms | None = None
+) -> dict:
     rows = []
     for name, (store, root) in stores.items():
         with store.open_searcher() as searcher:
             searcher._parsed.clear()
+            _use_context(synonyms, searcher)
             for item in (j for j in judged if j.corpus == name):
                 ranked = judged_run.acervo_ranking(searcher, item.query)
                 grades = [judged_run.grade_of(p, root, item.grades) for p, _ in ranked]
@@ -191,6 +257,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True, help="where indexes are kept")
     parser.add_argument("--thesaurus", type=Path, default=MYTHES)
+    parser.add_argument(
+        "--context",
+        type=int,
+        nargs="*",
+        default=[1, 2],
+        help="also run the context filter with these numbers of other words on a page",
+    )
     args = parser.parse_args()
     if not args.thesaurus.is_file():
         print(f"{args.thesaurus} not found: apt-get install mythes-es", file=sys.stderr)
@@ -206,13 +279,27 @@ def main() -> int:
     stores = {n: (_index(args.work / f"idx-{n}", r), r.resolve()) for n, r in corpora.items()}
     judged = judged_run.load_judgments(judged_run.generated_topics(GENERATED_DOCS))
     sets = {"kinds.yaml": HERE / "kinds.yaml", "kinds-synonyms.yaml": HERE / "kinds-synonyms.yaml"}
-    for label, switch in (("without synonyms", None), ("with mythes-es", synonyms)):
+    variants = [("without synonyms", None), ("with mythes-es", synonyms)]
+    variants += [(f"with mythes-es, in context ({n})", n) for n in args.context]
+    before: dict[str, list] = {}
+    for label, switch in variants:
+        if isinstance(switch, int):  # the context filter: CONTEXT_WORDS other words on a page
+            synonyms.context, switch = Context(None, switch), synonyms
         with synonyms_on(switch) if switch else _nothing():
             print(f"== {label}")
             for name, path in sets.items():
-                for kind, row in kinds_figures(es, path).items():
+                outcomes = kinds_outcomes(es, path, switch)
+                for kind, row in summary(outcomes).items():
                     print(f"{name:20} {kind:12} {row}")
-            print(f"run.py judged set    {judged_figures(stores, judged)}")
+                for old, new in zip(before.setdefault(name, outcomes), outcomes, strict=True):
+                    if (old.rank, old.page_ok) != (new.rank, new.page_ok):
+                        print(f"   {new.item.query[:60]:60} {old.rank} -> {new.rank}")
+            print(f"run.py judged set    {judged_figures(stores, judged, switch)}")
+            if USED:
+                kept, seen = (sum(t) for t in zip(*(c.tally() for c in USED), strict=True))
+                print(f"context filter: {kept} of {seen} (synonym, query) pairs kept")
+        synonyms.context = None
+        USED.clear()
     return 0
 
 

@@ -11,6 +11,7 @@ from flask import Flask
 from vocabcorpus import build, doc_id, make_doc, opened
 
 from acervo import cli
+from acervo.search import searcher as searcher_module
 from acervo.search.models import SearchRequest
 from acervo.search.searcher import Searcher
 from acervo.web.app import create_app
@@ -25,6 +26,8 @@ FOUR_WORDS = doc_id(7)
 EVERY_WORD_APART = doc_id(8)
 FOUR_ON_A_PAGE = doc_id(9)
 FIVE_APART = doc_id(10)
+FOUR_OF_FIVE = doc_id(11)
+THREE_OF_FIVE = doc_id(12)
 
 MANGROVE_WORDS = ("manglares", "estuarios", "cangrejos", "pescadores", "camaroneras", "concheras")
 
@@ -45,6 +48,9 @@ DOCS = (
     ),
     make_doc(FOUR_ON_A_PAGE, ["Manglares, estuarios, cangrejos y pescadores del litoral."]),
     make_doc(FIVE_APART, [f"Informe de campo sobre {w} del litoral." for w in MANGROVE_WORDS[:5]]),
+    make_doc(FOUR_OF_FIVE, ["Páramos, humedales, vicuñas y glaciares de la sierra."]),
+    make_doc(THREE_OF_FIVE, ["Páramos, humedales y vicuñas de la sierra."]),
+    make_doc(doc_id(13), ["Los bofedales del altiplano."]),  # the fifth word is in the index
 )
 
 
@@ -92,6 +98,20 @@ def test_most_of_the_words_on_one_page_outrank_more_of_them_pages_apart(
     result = searcher.search(SearchRequest(query=" ".join(MANGROVE_WORDS)))
     assert [hit.id for hit in result.hits] == [EVERY_WORD_APART, FOUR_ON_A_PAGE, FIVE_APART]
     assert result.all_words_total == 1
+
+
+def test_fewer_than_a_page_of_documents_falls_back_to_more_than_half_of_the_words(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # five words, four required: one document; fewer than a page, so three of the five count
+    query = "páramos humedales vicuñas glaciares bofedales"
+    result = searcher.search(SearchRequest(query=query))
+    assert [hit.id for hit in result.hits] == [FOUR_OF_FIVE, THREE_OF_FIVE]
+    assert result.relaxed and result.all_words_total == 0 and result.total == 2
+    assert searcher.count(SearchRequest(query=query)) == 2
+    # with a page of documents holding four of the five, the fallback is not searched
+    monkeypatch.setattr(searcher_module, "FALLBACK_BELOW_HITS", 1)
+    assert ids(searcher, query) == [FOUR_OF_FIVE]
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,13 @@ EN_SDG = doc_id(12)
 ES_TRATA = doc_id(13)
 ES_TRATO = doc_id(14)
 ES_COLOMBIANAS = doc_id(15)
+ES_VENEZOLANAS = doc_id(16)
+ES_VENEZUELA = doc_id(17)
 
 DOCS = (
     make_doc(ES_COLOMBIANAS, ["Mujeres colombianas en Lago Agrio."]),
+    make_doc(ES_VENEZOLANAS, ["Las familias venezolanas en Manta."]),
+    make_doc(ES_VENEZUELA, ["Llegaron desde Venezuela por el puente de Rumichaca."]),
     make_doc(ES_ACNUR, ["El ACNUR apoyó a las familias en Tulcán."], title="Apoyo en Tulcán"),
     make_doc(
         EN_UNHCR,
@@ -226,3 +230,8 @@ def test_the_cli_says_what_it_also_searched_and_can_stop(index_root: Path, capsy
 def test_a_place_finds_its_people(searcher) -> None:
     assert ES_COLOMBIANAS in ids(searcher, "Colombia")
     assert ES_COLOMBIANAS not in ids(searcher, "Colombia", expand=False)
+    # and the people their place, whatever the gender and number typed
+    assert set(ids(searcher, "Venezuela")) == {ES_VENEZUELA, ES_VENEZOLANAS}
+    assert set(ids(searcher, "venezolanos")) == {ES_VENEZUELA, ES_VENEZOLANAS}
+    assert ids(searcher, "venezolanos", expand=False) == [ES_VENEZOLANAS]
+    assert ES_COLOMBIANAS in ids(searcher, "colombianos")
