@@ -8,8 +8,8 @@ as analysts do (a query from bench_engines.QUERIES, sometimes a facet filter, a 
 second page or another sort; one request in 20 is a CSV export of the hits) until `seconds` have
 passed, after `--warmup` seconds of the same load, not measured, that fill each server process's
 caches as a server that has been running has them. Then the same again while a second process
-ingests for the whole run: it adds the documents after the first N (docs // 10) a quarter at a
-time, each a new generation the server switches to, then removes them likewise, and again. It
+ingests for the whole run: every `--ingest-every` seconds (15) a new generation, which the server
+switches to, adds a quarter of N more documents (N = docs // 10; then removes them likewise). It
 stops by itself, prints errors, p50/p95 latency and searches per second for each run, and
 writes benchmarks/results/load.json. The clients share the machine with the server: the figures are
 for comparing runs made together, not absolute capacity. It also reads the server's own CPU
@@ -124,20 +124,23 @@ def _client(
     connection.close()
 
 
-def _ingest(index_dir: Path, docs: list, generations) -> None:  # noqa: ANN001
-    """An ingest running for the whole measured run (as a long one does): the documents are
-    added a batch at a time (a new generation each), then removed likewise, and again, until
-    the run ends. `generations` (a shared counter) counts the switches the server followed."""
+def _ingest(index_dir: Path, docs: list, every_s: float, generations) -> None:  # noqa: ANN001
+    """An ingest for the whole measured run: every `every_s` seconds a new generation that adds
+    a quarter of `docs` (then, once all are in, removes a quarter), which the server switches
+    to. `generations` (a shared counter) counts the switches."""
     store = IndexStore(index_dir)
     size = max(1, len(docs) // 4)
     batches = [docs[start : start + size] for start in range(0, len(docs), size)]
+    started = time.monotonic()
     while True:
-        for batch in batches:
-            store.update((_extracted(d) for d in batch), ())
-            generations.value += 1
-        for batch in batches:
-            store.update((), [d.doc_id for d in batch])
-            generations.value += 1
+        for adding in (True, False):
+            for batch in batches:
+                if adding:
+                    store.update((_extracted(d) for d in batch), ())
+                else:
+                    store.update((), [d.doc_id for d in batch])
+                generations.value += 1
+                time.sleep(max(0.0, started + generations.value * every_s - time.monotonic()))
 
 
 def _tree_cpu_s(root: int) -> float:
@@ -217,6 +220,18 @@ def run(
     }
 
 
+def _print_server_errors(log: str) -> None:
+    """How many tracebacks the server wrote, and the last lines of each kind."""
+    kinds: dict[str, int] = {}
+    for traceback in log.split("Traceback (most recent call last):")[1:]:
+        # the exception's own line: the first one not indented like the frames
+        lines = [line for line in traceback.splitlines() if line.strip()]
+        last = next((line for line in lines if not line.startswith(" ")), "?")
+        kinds[last] = kinds.get(last, 0) + 1
+    for last, count in kinds.items():
+        print(f"server traceback x{count}: {last[:300]}", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5000)
@@ -231,6 +246,9 @@ def main() -> None:
     parser.add_argument(
         "--exports", type=float, default=EXPORT_SHARE, help="share of requests that export"
     )
+    parser.add_argument(
+        "--ingest-every", type=float, default=15, help="seconds between the ingest's generations"
+    )
     args = parser.parse_args()
     docs = generated_docs(args.docs + args.docs // 10)
     with tempfile.TemporaryDirectory(prefix="acervo-load-") as tmp:
@@ -241,7 +259,9 @@ def main() -> None:
         command = [sys.executable, "-m", "acervo", "--index", str(index_dir), "serve"]
         command += ["--port", str(port), "--processes", str(args.processes)]
         command += ["--threads", str(args.threads)]
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = Path(tmp) / "server.log"  # its errors' tracebacks, counted at the end
+        with log.open("wb") as sink:
+            server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(600):
@@ -249,6 +269,8 @@ def main() -> None:
                     urllib.request.urlopen(f"{base}/api/search?q=salud", timeout=5).read()
                     break
                 except OSError:
+                    if server.poll() is not None:
+                        sys.exit(f"the server did not start:\n{log.read_text()[-2000:]}")
                     time.sleep(0.5)
             if args.warmup:  # every worker's caches (parsed queries, terms), as a running server's
                 run(base, args.clients, args.warmup, server.pid, export_share=args.exports)
@@ -260,13 +282,16 @@ def main() -> None:
                 args.clients,
                 args.seconds,
                 server.pid,
-                ingest=lambda generations: _ingest(index_dir, new_docs, generations),
+                ingest=lambda generations: _ingest(
+                    index_dir, new_docs, args.ingest_every, generations
+                ),
                 export_share=args.exports,
             )
             print({"during": "ingest", **busy}, file=sys.stderr)
         finally:
             server.terminate()
             server.wait(timeout=30)
+            _print_server_errors(log.read_text(errors="replace"))
     rows = [
         {"docs": args.docs, "clients": args.clients, "processes": args.processes, **r}
         for r in ({"during": "no ingest", **quiet}, {"during": "ingest", **busy})
