@@ -46,6 +46,7 @@ from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
 from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
 from acervo.search.facets import DocTable
+from acervo.search.limits import EXPORT_TIME_S
 from acervo.search.lock import IndexLock
 from acervo.search.matching import TermCache
 from acervo.search.models import FACETS
@@ -56,6 +57,11 @@ from acervo.search.writer import segment_writer
 CURRENT_FILE = "CURRENT"
 FORMAT_FILE = "FORMAT"  # in each generation: the schema.INDEX_FORMAT it was written with
 GENERATION = re.compile(r"gen-(\d{6})")
+# A generation stays on disk this long after it stopped being live: a request (an export runs up
+# to EXPORT_TIME_S) may still read it lazily (stored fields, the catalog) in any server process.
+# Deleting it at the next switch gave 500s under back-to-back ingests (a generation every 3.5 s).
+RETIRED_KEPT_S = EXPORT_TIME_S + 60.0
+RETIRED_KEPT_MAX = 64  # at most this many retired generations, however recent (disk space)
 EXCERPT_CHARS = 300  # start of a document, its passage when no page matches (match-all)
 # Memory for the writer's posting pool before it spills to disk. Whoosh underestimates it
 # (Python objects): peak RSS of a full build was 316 -> 592 MiB at 500 -> 2,000 documents with
@@ -390,10 +396,20 @@ class IndexStore:
 
     def _delete_old_generations(self, keep: set[str | None]) -> None:
         # The previous generation stays: a searcher opened just before the switch may use it.
-        # Older ones, and leftovers of crashed runs, go (we hold the update lock).
-        for path in self.root.iterdir():
-            if _generation_number(path.name) and path.name not in keep:
-                shutil.rmtree(path, ignore_errors=True)
+        # Older ones go once retired for RETIRED_KEPT_S (a slow request in another process may
+        # still read them), the oldest first beyond RETIRED_KEPT_MAX (we hold the update lock).
+        old = sorted(
+            (p for p in self.root.iterdir() if _generation_number(p.name) and p.name not in keep),
+            key=lambda p: _generation_number(p.name),
+        )
+        # a generation retired when the next one was written (its folder's last change)
+        successors = [*old[1:], *(self.root / name for name in sorted(n for n in keep if n))]
+        now = time.time()
+        for n, (path, successor) in enumerate(zip(old, successors, strict=False)):
+            recent = now - _mtime(successor) < RETIRED_KEPT_S
+            if recent and len(old) - n <= RETIRED_KEPT_MAX:
+                break  # the newer ones retired later still
+            shutil.rmtree(path, ignore_errors=True)
 
 
 class _SearcherPool:
@@ -545,6 +561,13 @@ def _test_pause(point: str) -> None:
     if os.environ.get(PAUSE_ENV) == point:
         print(f"ACERVO_TEST_PAUSE {point}", file=sys.stderr, flush=True)
         time.sleep(float(os.environ.get("ACERVO_TEST_PAUSE_S", "60")))
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0  # gone: retired long ago
 
 
 def _generation_number(name: str) -> int:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from searchcorpus import make_doc
+from whoosh import index
 
 from acervo.ingest.models import DocProperties, ExtractedDocument, FileStat
 from acervo.search.errors import IndexMissing
-from acervo.search.indexer import IndexStore, IndexUpdateError, UpdateStats
+from acervo.search.indexer import RETIRED_KEPT_S, IndexStore, IndexUpdateError, UpdateStats
 from acervo.search.lock import IndexLocked
 from acervo.search.models import SearchRequest
 
@@ -52,7 +54,7 @@ def test_first_update_creates_a_generation_and_points_current_at_it(tmp_path: Pa
     }
 
 
-def test_each_update_is_a_new_generation_and_only_the_previous_one_is_kept(
+def test_each_update_is_a_new_generation_and_retired_ones_go_after_a_while(
     tmp_path: Path,
 ) -> None:
     store = IndexStore(tmp_path)
@@ -62,8 +64,27 @@ def test_each_update_is_a_new_generation_and_only_the_previous_one_is_kept(
         # the count is kept per generation: the new one's, not the last one asked
         plural = "documento" if n == 1 else "documentos"
         assert store.version() == f"gen-{n:06d} ({n} {plural})"
-    assert _generations(tmp_path) == ["gen-000002", "gen-000003"]
+    # two switches later, a request still reading the first generation finds it whole
+    assert _generations(tmp_path) == ["gen-000001", "gen-000002", "gen-000003"]
+    with index.open_dir(str(tmp_path / "gen-000001")).searcher() as old:
+        assert ONE.doc_id in {fields.get("doc_id") for fields in old.all_stored_fields()}
     assert set(store.known()) == {ONE.doc_id, TWO.doc_id, THREE.doc_id}
+    # the first retired when the second was written: long enough ago, it goes at the next switch
+    past = time.time() - RETIRED_KEPT_S - 1
+    os.utime(tmp_path / "gen-000002", (past, past))
+    store.update(add=[], remove=[ONE.doc_id])
+    assert _generations(tmp_path) == ["gen-000002", "gen-000003", "gen-000004"]
+
+
+def test_retired_generations_are_bounded_however_recent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("acervo.search.indexer.RETIRED_KEPT_MAX", 1)
+    store = IndexStore(tmp_path)
+    for doc in [ONE, TWO, THREE, ONE]:
+        store.update(add=[doc], remove=())
+    # live, previous, and one retired generation (the most recent)
+    assert _generations(tmp_path) == ["gen-000002", "gen-000003", "gen-000004"]
 
 
 def test_a_changed_document_replaces_its_records(tmp_path: Path) -> None:
