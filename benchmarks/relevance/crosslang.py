@@ -11,11 +11,10 @@ right page (as kinds.py does), and writes benchmarks/results/relevance-crosslang
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from kinds import HERE, REALDOCS_ES, ROOT, judge, load, summary
+from kinds import HERE, REALDOCS_ES, judge, load, summary, write_results
 
 from acervo.build import build_index
 from acervo.config import Config
@@ -42,9 +41,7 @@ def main() -> int:
     for kind, row in table.items():
         shares = " ".join(f"{row[k]:6.0%}" for k in ("top10", "first", "page"))
         print(f"{kind:12} {row['queries']:3} {shares}")
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "relevance-crosslang.json").write_text(json.dumps(table, indent=2), encoding="utf-8")
+    write_results("relevance-crosslang.json", table)
     return 0
 
 

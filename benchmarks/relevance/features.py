@@ -20,13 +20,12 @@ with the thesaurus on and nothing else.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from kinds import ROOT, load, stats, timed
+from kinds import load, stats, timed, write_results
 from whoosh.query import And, Term
 
 from acervo.search import coordination, query, translate
@@ -160,9 +159,7 @@ def main() -> int:
     for name, row in phrases.items():
         print(f"{name:32} {row}")
     report["thesaurus forms"] = phrases
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "relevance-features.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    write_results("relevance-features.json", report)
     return 0
 
 

@@ -146,6 +146,15 @@ def stats(samples: list[float]) -> dict[str, float]:
     }
 
 
+def write_results(name: str, data: object) -> Path:
+    """Write a run's figures to benchmarks/results/NAME (JSON), where every script keeps them."""
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / name
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def _store(index_dir: Path) -> IndexStore:
     store = IndexStore(index_dir)
     if store.live_generation() is None or not store.schema_is_current():
@@ -188,11 +197,7 @@ def main() -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="acervo-kinds-") as tmp:
             report = run(Path(tmp) / "index", args.verbose, args.queries)
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "relevance-kinds.json").write_text(
-        json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8"
-    )
+    write_results("relevance-kinds.json", report)
     return 0
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 from crosslang import REALDOCS_EN
-from kinds import HERE, REALDOCS_ES, ROOT, stats
+from kinds import HERE, REALDOCS_ES, stats, write_results
 
 from acervo.build import build_index
 from acervo.config import Config
@@ -156,9 +156,7 @@ def main() -> int:
     with store.open_searcher() as searcher:
         result |= {"judged": judge(searcher, load(), args.v), "coverage": coverage(searcher)}
     print(json.dumps(result, indent=2))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "relevance-similar-crosslang.json").write_text(json.dumps(result, indent=2))
+    write_results("relevance-similar-crosslang.json", result)
     return 0
 
 
