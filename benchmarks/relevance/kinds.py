@@ -4,6 +4,7 @@
     python benchmarks/relevance/kinds.py --index /tmp/es-idx  # reuses (or builds) that index
     python benchmarks/relevance/kinds.py -v                   # one line per query
     python benchmarks/relevance/kinds.py --queries benchmarks/relevance/kinds-synonyms.yaml
+    python benchmarks/relevance/kinds.py --queries benchmarks/relevance/kinds-heldout.yaml
 
 The queries are in `kinds.yaml` (each aimed at one passage: a document and its pages, and the
 other documents found to hold the same passage, `also`). Per kind

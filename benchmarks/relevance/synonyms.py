@@ -3,6 +3,7 @@
     apt-get install mythes-es     # /usr/share/mythes/th_es_ES_v2.dat (LGPL-2.1)
     python benchmarks/relevance/synonyms.py --work /tmp/syn   # indexes built there, then reused
     python benchmarks/relevance/synonyms.py --work /tmp/syn --context 1 2 3
+    python benchmarks/relevance/synonyms.py --work /tmp/syn --pivot   # round-trip translations
 
 `--context N`: also with the context filter (`Context`): a synonym is kept for a query only if
 one page of the index holds it beside N of the query's other typed words.
@@ -18,9 +19,9 @@ or feminine taken off: `fertilizantes` -> `fertilizante`); every one-word synony
 sense is searched in the Spanish fields with boost SYN_BOOST. A document that lacks the typed
 word but holds a synonym counts half a word (SYN_COUNT) for the tiers and enough to enter the
 candidates; documents with every typed word stay first. Measured with and without, in one
-process: kinds.yaml and kinds-synonyms.yaml over realdocs/es (right document in the top 10,
-first, right page) and run.py's judged set (nDCG@10, MRR, and how many of the top-10 hits shown
-are judged relevant: the precision side).
+process: kinds.yaml, kinds-synonyms.yaml and kinds-heldout.yaml over realdocs/es (right
+document in the top 10, first, right page) and run.py's judged set (nDCG@10, MRR, and how many
+of the top-10 hits shown are judged relevant: the precision side).
 """
 
 from __future__ import annotations
@@ -95,6 +96,20 @@ class Synonyms:
                 found = (_stem(w.lower()) for sense in self.entries[form] for w in sense)
                 return tuple(dict.fromkeys(s for s in found if s and s != own))
         return ()
+
+
+class PivotSynonyms(Synonyms):
+    """`--pivot`: a word's round-trip translations (relatives.py's `by_pivot`) as its synonyms."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+
+    @lru_cache(maxsize=10_000)  # noqa: B019 (one instance per run)
+    def stems(self, typed: str) -> tuple[str, ...]:
+        from relatives import by_pivot  # relatives.py imports this module
+
+        own = _stem(typed.lower())
+        return tuple(s for s in by_pivot(own, typed) if s != own) if own else ()
 
 
 class Context:
@@ -264,11 +279,17 @@ def main() -> int:
         default=[1, 2],
         help="also run the context filter with these numbers of other words on a page",
     )
+    parser.add_argument(
+        "--pivot", action="store_true", help="round-trip translations instead of mythes-es"
+    )
     args = parser.parse_args()
-    if not args.thesaurus.is_file():
+    if args.pivot:
+        synonyms = PivotSynonyms()
+    elif not args.thesaurus.is_file():
         print(f"{args.thesaurus} not found: apt-get install mythes-es", file=sys.stderr)
         return 1
-    synonyms = Synonyms(read_thesaurus(args.thesaurus))
+    else:
+        synonyms = Synonyms(read_thesaurus(args.thesaurus))
     es = _index(args.work / "idx-es", REALDOCS_ES)
     generated = args.work / "generated"
     if not generated.exists():
@@ -278,9 +299,11 @@ def main() -> int:
     corpora = {"sample": judged_run.ROOT / "corpus", "generated": generated}
     stores = {n: (_index(args.work / f"idx-{n}", r), r.resolve()) for n, r in corpora.items()}
     judged = judged_run.load_judgments(judged_run.generated_topics(GENERATED_DOCS))
-    sets = {"kinds.yaml": HERE / "kinds.yaml", "kinds-synonyms.yaml": HERE / "kinds-synonyms.yaml"}
-    variants = [("without synonyms", None), ("with mythes-es", synonyms)]
-    variants += [(f"with mythes-es, in context ({n})", n) for n in args.context]
+    names = ("kinds.yaml", "kinds-synonyms.yaml", "kinds-heldout.yaml")
+    sets = {name: HERE / name for name in names}
+    name = "round-trip translations" if args.pivot else "mythes-es"
+    variants = [("without synonyms", None), (f"with {name}", synonyms)]
+    variants += [(f"with {name}, in context ({n})", n) for n in args.context]
     before: dict[str, list] = {}
     for label, switch in variants:
         if isinstance(switch, int):  # the context filter: CONTEXT_WORDS other words on a page
