@@ -37,12 +37,11 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
-import run as judged_run
 import synonyms as syn
-from kinds import HERE, REALDOCS_ES, summary
+from kinds import HERE, summary
 from whoosh.query import And, Term
 
 from acervo.search import coordination, query, translate
@@ -147,11 +146,15 @@ def relatives_on():
         query._Parser._expanded, query._field_text_query = saved_expanded, saved_field
 
 
+def _use_relatives(min_em, source, searcher) -> None:
+    if min_em != "off":
+        CURRENT.append(Relatives(searcher, min_em, source))
+
+
 def _outcomes(store, path: Path, min_em, source) -> tuple[list, list[float]]:
     with store.open_searcher() as searcher:
         searcher._parsed.clear()
-        if min_em != "off":
-            CURRENT.append(Relatives(searcher, min_em, source))
+        _use_relatives(min_em, source, searcher)
         outcomes = [syn.judge(searcher, item) for item in syn.load(path)]
         times = []
         for item in syn.load(path):  # the cost: each query again, parse cache cleared
@@ -160,26 +163,6 @@ def _outcomes(store, path: Path, min_em, source) -> tuple[list, list[float]]:
             syn.judge(searcher, item)
             times.append(time.perf_counter() - started)
         return outcomes, times
-
-
-def _judged(stores, judged, min_em, source) -> dict:
-    rows = []
-    for name, (store, root) in stores.items():
-        with store.open_searcher() as searcher:
-            searcher._parsed.clear()
-            if min_em != "off":
-                CURRENT.append(Relatives(searcher, min_em, source))
-            for item in (j for j in judged if j.corpus == name):
-                ranked = judged_run.acervo_ranking(searcher, item.query)
-                grades = [judged_run.grade_of(p, root, item.grades) for p, _ in ranked]
-                ndcg = judged_run.ndcg(grades, list(item.grades.values()))
-                rank = judged_run.reciprocal_rank(grades)
-                rows.append((ndcg, rank, sum(g > 0 for g in grades), len(grades)))
-    return {
-        "ndcg10": round(statistics.fmean(r[0] for r in rows), 4),
-        "mrr": round(statistics.fmean(r[1] for r in rows), 4),
-        "relevant_shown": f"{sum(r[2] for r in rows)} of {sum(r[3] for r in rows)}",
-    }
 
 
 def main() -> int:
@@ -191,15 +174,7 @@ def main() -> int:
     parser.add_argument("--relaxed-only", action="store_true")
     args = parser.parse_args()
     source, PIVOTS[0], RELAXED_ONLY[0] = SOURCES[args.source], args.pivots, args.relaxed_only
-    es = syn._index(args.work / "idx-es", REALDOCS_ES)
-    generated = args.work / "generated"
-    if not generated.exists():
-        judged_run.make_corpus.write_generated_corpus(
-            generated, syn.GENERATED_DOCS, seed=judged_run.GENERATED_SEED
-        )
-    corpora = {"sample": judged_run.ROOT / "corpus", "generated": generated}
-    stores = {n: (syn._index(args.work / f"idx-{n}", r), r.resolve()) for n, r in corpora.items()}
-    judged = judged_run.load_judgments(judged_run.generated_topics(syn.GENERATED_DOCS))
+    es, stores, judged = syn.indexes(args.work)
     variants = [("without", "off"), ("relatives in the index", None)]
     variants += [(f"relatives with em >= {em}", em) for em in args.em]
     before: dict[str, list] = {}
@@ -218,7 +193,8 @@ def main() -> int:
                         page = f"{'page' if old.page_ok else 'no page'} -> "
                         page += "page" if new.page_ok else "no page"
                         print(f"   {new.item.query[:60]:60} {old.rank} -> {new.rank}, {page}")
-            print(f"run.py judged set    {_judged(stores, judged, min_em, source)}")
+            figures = syn.judged_figures(stores, judged, partial(_use_relatives, min_em, source))
+            print(f"run.py judged set    {figures}")
             pairs = sorted({p for r in CURRENT for p in r.kept})
             print(f"pairs kept ({len(pairs)}): {' '.join(f'{a}/{b}' for a, b in pairs)}")
             median = statistics.median(times)

@@ -32,7 +32,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -247,14 +247,30 @@ def _use_context(synonyms: Synonyms | None, searcher) -> None:
 USED: list[Context] = []  # the context filters of a variant, one per index and query set
 
 
+def indexes(work: Path) -> tuple[IndexStore, dict[str, tuple[IndexStore, Path]], list]:
+    """The realdocs/es index, run.py's sample and generated indexes and its judgments (the
+    indexes built in `work` when missing)."""
+    es = _index(work / "idx-es", REALDOCS_ES)
+    generated = work / "generated"
+    if not generated.exists():
+        judged_run.make_corpus.write_generated_corpus(
+            generated, GENERATED_DOCS, seed=judged_run.GENERATED_SEED
+        )
+    corpora = {"sample": judged_run.ROOT / "corpus", "generated": generated}
+    stores = {n: (_index(work / f"idx-{n}", r), r.resolve()) for n, r in corpora.items()}
+    return es, stores, judged_run.load_judgments(judged_run.generated_topics(GENERATED_DOCS))
+
+
 def judged_figures(
-    stores: dict[str, tuple[IndexStore, Path]], judged, synonyms: Synonyms | None = None
+    stores: dict[str, tuple[IndexStore, Path]], judged, prepare=lambda searcher: None
 ) -> dict:
+    """run.py's judged set: nDCG@10, MRR, relevant of the top-10 hits shown; `prepare` is
+    called with each searcher opened."""
     rows = []
     for name, (store, root) in stores.items():
         with store.open_searcher() as searcher:
             searcher._parsed.clear()
-            _use_context(synonyms, searcher)
+            prepare(searcher)
             for item in (j for j in judged if j.corpus == name):
                 ranked = judged_run.acervo_ranking(searcher, item.query)
                 grades = [judged_run.grade_of(p, root, item.grades) for p, _ in ranked]
@@ -290,15 +306,7 @@ def main() -> int:
         return 1
     else:
         synonyms = Synonyms(read_thesaurus(args.thesaurus))
-    es = _index(args.work / "idx-es", REALDOCS_ES)
-    generated = args.work / "generated"
-    if not generated.exists():
-        judged_run.make_corpus.write_generated_corpus(
-            generated, GENERATED_DOCS, seed=judged_run.GENERATED_SEED
-        )
-    corpora = {"sample": judged_run.ROOT / "corpus", "generated": generated}
-    stores = {n: (_index(args.work / f"idx-{n}", r), r.resolve()) for n, r in corpora.items()}
-    judged = judged_run.load_judgments(judged_run.generated_topics(GENERATED_DOCS))
+    es, stores, judged = indexes(args.work)
     names = ("kinds.yaml", "kinds-synonyms.yaml", "kinds-heldout.yaml")
     sets = {name: HERE / name for name in names}
     name = "round-trip translations" if args.pivot else "mythes-es"
@@ -317,7 +325,8 @@ def main() -> int:
                 for old, new in zip(before.setdefault(name, outcomes), outcomes, strict=True):
                     if (old.rank, old.page_ok) != (new.rank, new.page_ok):
                         print(f"   {new.item.query[:60]:60} {old.rank} -> {new.rank}")
-            print(f"run.py judged set    {judged_figures(stores, judged, switch)}")
+            figures = judged_figures(stores, judged, partial(_use_context, switch))
+            print(f"run.py judged set    {figures}")
             if USED:
                 kept, seen = (sum(t) for t in zip(*(c.tally() for c in USED), strict=True))
                 print(f"context filter: {kept} of {seen} (synonym, query) pairs kept")
