@@ -2,6 +2,7 @@
 
     python benchmarks/relevance/relatives.py --work /tmp/syn     # indexes as synonyms.py's
     python benchmarks/relevance/relatives.py --work /tmp/syn --source pivot [--pivots 2]
+    python benchmarks/relevance/relatives.py --work /tmp/syn --source mythes
     python benchmarks/relevance/relatives.py --work /tmp/syn --relaxed-only
 
 Some of issue 13's synonym misses are derivations Snowball does not conflate: `salarial` typed
@@ -21,7 +22,8 @@ its two stems share documents beyond chance (Xu and Croft 1998's em, over docume
 English -> Spanish through the dictionaries search/translate.py already reads (`compensación`
 -> compensation -> indemnización; the paraphrases-by-pivoting idea of Bannard and
 Callison-Burch 2005, with dictionaries instead of parallel text); `--pivots 2` keeps only those
-reached through two English words. `--relaxed-only`: only in queries of three typed words or
+reached through two English words. `--source mythes`: LibreOffice's thesaurus (Debian
+`mythes-es`), as synonyms.py reads it. `--relaxed-only`: only in queries of three typed words or
 more (those ranked by most of the words).
 
 Prints, per variant: kinds.yaml, kinds-synonyms.yaml and kinds-heldout.yaml (right document in
@@ -71,7 +73,17 @@ def by_pivot(own: str, typed: str) -> list[str]:
     return [stem for stem, pivots in through.items() if len(pivots) >= PIVOTS[0]]
 
 
-SOURCES = {"suffixes": by_suffixes, "pivot": by_pivot}
+@lru_cache(maxsize=1)
+def _mythes() -> syn.Synonyms:
+    return syn.Synonyms(syn.read_thesaurus(syn.MYTHES))
+
+
+def by_mythes(own: str, typed: str) -> list[str]:
+    """Stems of the typed word's one-word synonyms in LibreOffice's thesaurus (every sense)."""
+    return list(_mythes().stems(typed))
+
+
+SOURCES = {"suffixes": by_suffixes, "pivot": by_pivot, "mythes": by_mythes}
 PIVOTS = [1]  # set by --pivots
 RELAXED_ONLY = [False]  # set by --relaxed-only
 
