@@ -48,7 +48,7 @@ from acervo.search.models import (
 from acervo.search.query import ParsedQuery, parse_query, positive_terms
 from acervo.search.similar import key_terms, similar_docnums, similar_in_other_language
 
-EXPORT_BATCH = 200  # hits whose passages are computed together while streaming an export
+EXPORT_BATCH = 500  # hits whose passages are computed together while streaming an export
 PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
 # The best-ranked documents are ranked again with the score of their best page added (`_ranked`):
 # a document whose words stand together on one page (the passage an analyst is after) before one
@@ -225,11 +225,22 @@ class Searcher:
 
     def iter_hits(self, req: SearchRequest) -> Iterator[SearchHit]:
         """Every matching hit, best first, each with its best passage, in batches (exports)."""
+        yield from self.export_hits(req)[1]
+
+    def export_hits(self, req: SearchRequest) -> tuple[int, Iterator[SearchHit]]:
+        """How many documents match `req`, and `iter_hits`'s stream of them: the search runs
+        now (a bad query raises here, before anything is written), the passages as the stream
+        is read."""
         _validate(req)
         started = time.monotonic()  # one deadline for the whole export, checked batch by batch
         with limits.budget(limits.EXPORT_TIME_S, started):
             matched = self._match(req)
-            ranked = iter(self._all_ranked(matched, req.sort))
+            ranked = self._all_ranked(matched, req.sort)
+        return len(ranked), self._hit_batches(iter(ranked), matched, started)
+
+    def _hit_batches(
+        self, ranked: Iterator[tuple[DocRow, float]], matched: _Matched, started: float
+    ) -> Iterator[SearchHit]:
         while True:
             with limits.budget(limits.EXPORT_TIME_S, started):
                 batch = self._hits(list(islice(ranked, EXPORT_BATCH)), matched, per_doc=1)
@@ -397,7 +408,7 @@ class Searcher:
             return ranked
         docnums = m.table.docnums[head]
         stored = [self.whoosh_searcher.stored_fields(d) for d in docnums.tolist()]
-        docs = [snippets.hit_doc(fields) for fields in stored]
+        docs = [snippets.hit_doc(f, n) for f, n in zip(stored, docnums.tolist(), strict=True)]
         pages = snippets.page_scores(self.whoosh_searcher, m.passage_query, docs, self._pages)
         best = [max(pages.get(doc.doc_id, {}).values(), default=0.0) for doc in docs]
         page_bm25 = np.array([snippets.plain_page_score(b) for b in best])
@@ -433,7 +444,7 @@ class Searcher:
         found = snippets.passages(
             self.whoosh_searcher,
             m.passage_query,
-            (snippets.hit_doc(fields) for fields in stored),
+            (snippets.hit_doc(f, row.docnum) for f, row in zip(stored, rows, strict=True)),
             per_doc=per_doc,
             memo=self._pages,
         )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, request, send_file, stream_with_context, url_for
 
-from acervo.search import document, export
+from acervo.search import document, export, limits
 from acervo.search.export import FORMATS, ExportInfo, Format, Links
 from acervo.search.models import SearchHit, SearchRequest
 from acervo.web import auth, basket, index, params
@@ -50,20 +50,32 @@ def export_info(req: SearchRequest, total: int, selection: bool = False) -> Expo
     return ExportInfo.of(req, total, index.store().version(), selection=selection)
 
 
-def _search_hits(req: SearchRequest) -> Iterator[SearchHit]:
-    # the searcher stays open while the export streams (closed when the generator ends)
+def _search_hits(req: SearchRequest) -> tuple[int, Iterator[SearchHit]]:
+    """How many documents match `req`, and their hits as the export reads them. The search runs
+    before this returns, within one search request's time (limits.budget): a bad or too costly
+    query becomes a 400, not a truncated download."""
+    stream = _hits_stream(req)
+    total = next(stream)
+    assert isinstance(total, int)
+    return total, stream  # type: ignore[return-value]
+
+
+def _hits_stream(req: SearchRequest) -> Iterator[int | SearchHit]:
+    # The total first, then the hits, from one searcher (one index generation) that stays open
+    # while the export streams (closed when the generator ends).
     with auth.open_searcher() as searcher:
-        yield from searcher.iter_hits(req)
+        with limits.budget():
+            total, hits = searcher.export_hits(req)
+        yield total
+        yield from hits
 
 
 @bp.get(f"/export.<any({FORMAT_NAMES}):fmt>")
 def export_search(fmt: str) -> Response:
     """Every hit of the search in the query string (not one page), in `fmt`."""
     req = params.export_request(params.parse_request(request.args))
-    # Search once before streaming: a bad query must become a 400, not a truncated download.
-    with auth.open_searcher() as searcher:
-        total = searcher.count(req)
-    return _send(FORMATS[fmt], export_info(req, total), _search_hits(req), "acervo")
+    total, hits = _search_hits(req)
+    return _send(FORMATS[fmt], export_info(req, total), hits, "acervo")
 
 
 @bp.get(f"/seleccion/export.<any({FORMAT_NAMES}):fmt>")

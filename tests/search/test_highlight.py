@@ -34,6 +34,15 @@ def test_the_scan_finds_the_tokenizers_own_words(text: str) -> None:
     assert scan.findall(text) == re.findall(TOKEN_PATTERN, text)
 
 
+@pytest.mark.parametrize(
+    "text", [re.sub("[\u0300-\u036f]", "", EDGE_TEXT), "", "%%%", "a", "1.000,5", "año_2019"]
+)
+def test_without_combining_marks_the_shorter_scan_finds_the_same_words(text: str) -> None:
+    assert not snippets.COMBINING_MARKS.search(text)
+    scan = re.compile(snippets.TOKEN_SCAN_NO_MARKS)
+    assert scan.findall(text) == re.findall(TOKEN_PATTERN, text)
+
+
 def _whoosh_fragment(text: str, words: snippets._WordMatcher) -> tuple | None:
     """Whoosh's own fragmenter and scorer over every word of the text."""
     tokens = (
