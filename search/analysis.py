@@ -383,7 +383,9 @@ class CachedChainAnalyzer(Analyzer):
     def __setstate__(self, state: dict) -> None:
         # Indexes written before a cache was added pickled only the caches they knew.
         self.__dict__.update(state)
-        self._outcomes, self._index_terms = {}, {}
+        # Each index generation unpickles its schema anew: an equal chain unpickled before in
+        # this process lends its word outcomes, which a new generation leaves unchanged.
+        self._outcomes, self._index_terms = _shared_outcomes(repr(self)), {}
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -396,10 +398,34 @@ class CachedChainAnalyzer(Analyzer):
         return hash((type(self), self.filters))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.tokenizer!r}, {', '.join(map(repr, self.filters))})"
+        # The same for equal chains in any process: search/snippets.py keys its caches by it,
+        # and a schema pickled by the ingest (another hash seed) lists its stop set in another
+        # order, which gave every new generation new, empty caches in each web process.
+        parts = map(_stable_repr, (self.tokenizer, *self.filters))
+        return f"{type(self).__name__}({', '.join(parts)})"
 
 
 _MISSING = object()
+_OUTCOMES: dict[str, dict] = {}  # repr of a chain -> its word outcomes, shared by equal chains
+SHARED_CHAINS = 16  # chains whose outcomes are kept (a few per schema)
+
+
+def _shared_outcomes(key: str) -> dict:
+    if key not in _OUTCOMES and len(_OUTCOMES) >= SHARED_CHAINS:
+        _OUTCOMES.clear()  # a simple bound: the chains in use add themselves again
+    return _OUTCOMES.setdefault(key, {})
+
+
+def _stable_repr(item: object) -> str:
+    """Whoosh's repr of a tokenizer or filter (its attributes), sets listed in sorted order."""
+    attrs = getattr(item, "__dict__", None)
+    if not attrs:
+        return repr(item)
+    shown = (
+        f"{name}={sorted(value, key=repr) if isinstance(value, (set, frozenset)) else value!r}"
+        for name, value in attrs.items()
+    )
+    return f"{type(item).__name__}({', '.join(shown)})"
 
 
 def _tokenizer() -> RegexTokenizer:

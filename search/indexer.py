@@ -45,14 +45,14 @@ from acervo.search.access import Access
 from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
 from acervo.search.catalog import Catalog, CatalogChanges, DocHistory
 from acervo.search.errors import IndexMissing
-from acervo.search.facets import DocTable
+from acervo.search.facets import DocTable, RowCache
 from acervo.search.limits import EXPORT_TIME_S
 from acervo.search.lock import IndexLock
 from acervo.search.matching import TermCache
 from acervo.search.models import FACETS
 from acervo.search.searcher import Searcher
 from acervo.search.weighting import FieldAverageBM25F
-from acervo.search.writer import segment_writer
+from acervo.search.writer import merge_small, segment_writer
 
 CURRENT_FILE = "CURRENT"
 FORMAT_FILE = "FORMAT"  # in each generation: the schema.INDEX_FORMAT it was written with
@@ -136,6 +136,7 @@ class IndexStore:
         # (generation, kind of unit) -> its facet values, read once
         self._tables: dict[tuple[str, str], DocTable] = {}
         self._tables_lock = threading.Lock()
+        self._rows = RowCache()  # the rows of their segments, reused by the next generations
         self._history: tuple[str, Mapping[str, DocHistory]] = ("", {})
         self._documents: tuple[str, int] = ("", 0)  # (generation, its documents): `version`
         self._pool: _SearcherPool | None = None  # open Whoosh searchers of the live generation
@@ -288,7 +289,7 @@ class IndexStore:
         with self._tables_lock:
             if (generation, kind) not in self._tables:
                 kept = {key: t for key, t in self._tables.items() if key[0] == generation}
-                kept[(generation, kind)] = DocTable.load(whoosh_searcher, kind)
+                kept[(generation, kind)] = DocTable.load(whoosh_searcher, kind, self._rows)
                 self._tables = kept
             return self._tables[(generation, kind)]
 
@@ -636,7 +637,7 @@ class GenerationWriter:
             if exc_type is not None:
                 self._writer.cancel()
                 return
-            self._writer.commit()
+            self._writer.commit(mergetype=merge_small)
             self._catalog.commit()
         except BaseException:
             self._writer.cancel()

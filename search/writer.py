@@ -16,6 +16,8 @@ last document was added, in the commit):
 
 tests/search/test_writer.py builds the same documents with both writers (spilling to many run
 files, deletions, a merge of segments) and finds the same segment files, byte for byte.
+
+`merge_small` is the merge policy of its commit: few segments, whatever the number of ingests.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from operator import itemgetter
 
 from whoosh.codec import whoosh3
 from whoosh.index import FileIndex
+from whoosh.reading import SegmentReader
 from whoosh.util import random_name
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
@@ -39,6 +42,17 @@ POSTING_BYTES = 64 + 28 + 24 + 33 + 8
 TERM_BYTES = 56 + 33 + 100 + 56
 RUN_CHUNK_POSTINGS = 5_000  # postings per pickle in a run file: memory per open run at merge
 MAX_OPEN_RUNS = 100  # more run files than this are merged in groups first
+# Every search pays per segment (each query word looked up in each segment's term table): on
+# 5,000 generated documents, five segments (the load test's ingest after a minute, one of them
+# all deleted) cost 28% more CPU per web request than the same records in one
+# (benchmarks/README.md, issue 12). Whoosh's own policy lets small segments pile up to five or
+# more. Here a segment under SMALL_SEGMENT_SHARE of the largest one's records is small, and a
+# commit leaves at most MAX_SMALL_SEGMENTS of them (its own new one included): past that, the
+# small ones are copied into the new segment. An incremental ingest thus leaves the large
+# segment as it is, and the merges cost the ingest about what the recent ingests wrote.
+SMALL_SEGMENT_SHARE = 0.1
+MAX_SMALL_SEGMENTS = 2
+DELETED_SHARE_MERGED = 0.5  # a segment with more of its records deleted is rewritten without them
 
 
 def segment_writer(ix: FileIndex, *, limitmb: float, compound: bool) -> SegmentWriter:
@@ -56,6 +70,28 @@ class _SegmentWriter(SegmentWriter):
         if isinstance(self.codec, whoosh3.W3Codec):
             return _Lengths(reader)
         return reader
+
+
+def merge_small(writer: SegmentWriter, segments: list) -> list:
+    """Whoosh merge policy (`commit(mergetype=...)`): returns the segments kept as they are; the
+    others are copied (their live records only) into the writer's new segment. A segment with
+    no live record is dropped; a mostly deleted one is rewritten; the small ones are merged
+    when the commit would leave more than MAX_SMALL_SEGMENTS."""
+    live = [segment for segment in segments if segment.doc_count() > 0]
+    if not live:
+        return []
+    largest = max(segment.doc_count_all() for segment in live)
+    rewrite = [s for s in live if s.deleted_count() > s.doc_count_all() * DELETED_SHARE_MERGED]
+    small = [
+        s for s in live if s.doc_count_all() < largest * SMALL_SEGMENT_SHARE and s not in rewrite
+    ]
+    if len(small) + (writer.docnum > 0) > MAX_SMALL_SEGMENTS:  # docnum: records added
+        rewrite += small
+    for segment in rewrite:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in live if segment not in rewrite]
 
 
 class _Lengths:

@@ -477,7 +477,7 @@ def test_cached_chain_pickles_without_its_cache() -> None:
     terms(analyzer, MIXED_TEXT)
     restored = pickle.loads(pickle.dumps(analyzer))
     assert restored == analyzer
-    assert restored._outcomes == {}
+    assert analyzer.__getstate__()["_outcomes"] == {}  # the index does not carry the cache
     assert terms(restored, MIXED_TEXT) == terms(analyzer, MIXED_TEXT)
 
 
