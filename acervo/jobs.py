@@ -47,6 +47,10 @@ LOG = logging.getLogger(__name__)
 POLL_S = 5.0  # the worker also wakes at once when a job is queued (the wakeup event)
 LOCK_RETRY_S = 1.0  # another ingest holds the index: look again this often
 PARENT_CHECK_S = 1.0  # a worker process stops this soon after its server is gone
+# The worker process runs this many nice steps below the server that started it (and so do the
+# extraction processes it forks: they inherit it), so the searches get the cores first while an
+# ingest runs and the ingest takes what they leave (benchmarks/README.md, issue 12).
+INGEST_NICENESS = 10
 
 
 class JobState(StrEnum):
@@ -349,6 +353,7 @@ def run_worker_process(config: Config, wakeup: Wakeup, server_pid: int) -> None:
     """The worker of `acervo serve`, in this (spawned) process until the server's process
     `server_pid` is gone (a killed server leaves no ingest behind for long; an ingest under way
     is finished first: a new generation is switched in whole or not at all)."""
+    os.nice(INGEST_NICENESS)
     worker = IngestWorker(JobQueue(connector(config.database_path()), wakeup), config)
 
     def watch_server() -> None:

@@ -9,7 +9,8 @@ second page or another sort; one request in 20 is a CSV export of the hits) unti
 passed, after `--warmup` seconds of the same load, not measured, that fill each server process's
 caches as a server that has been running has them. Then the same again while a second process
 ingests for the whole run: every `--ingest-every` seconds (15) a new generation, which the server
-switches to, adds a quarter of N more documents (N = docs // 10; then removes them likewise). It
+switches to, adds a quarter of N more documents (N = docs // 10; then removes them likewise),
+`--ingest-nice` steps (10) below the server as its own ingest worker runs (acervo/jobs.py). It
 stops by itself, prints errors, p50/p95 latency and searches per second for each run, and
 writes benchmarks/results/load.json. The clients share the machine with the server: the figures are
 for comparing runs made together, not absolute capacity. It also reads the server's own CPU
@@ -42,6 +43,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from acervo.jobs import INGEST_NICENESS
 from acervo.search.indexer import IndexStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,10 +126,12 @@ def _client(
     connection.close()
 
 
-def _ingest(index_dir: Path, docs: list, every_s: float, generations) -> None:  # noqa: ANN001
+def _ingest(index_dir: Path, docs: list, every_s: float, niceness: int, generations) -> None:  # noqa: ANN001
     """An ingest for the whole measured run: every `every_s` seconds a new generation that adds
     a quarter of `docs` (then, once all are in, removes a quarter), which the server switches
-    to. `generations` (a shared counter) counts the switches."""
+    to. `generations` (a shared counter) counts the switches. It runs `niceness` steps below
+    the clients and the server, as the server's own ingest worker does (acervo/jobs.py)."""
+    os.nice(niceness)
     store = IndexStore(index_dir)
     size = max(1, len(docs) // 4)
     batches = [docs[start : start + size] for start in range(0, len(docs), size)]
@@ -249,6 +253,12 @@ def main() -> None:
     parser.add_argument(
         "--ingest-every", type=float, default=15, help="seconds between the ingest's generations"
     )
+    parser.add_argument(
+        "--ingest-nice",
+        type=int,
+        default=INGEST_NICENESS,
+        help="nice steps of the ingest below the server (the server's ingest worker's)",
+    )
     args = parser.parse_args()
     docs = generated_docs(args.docs + args.docs // 10)
     with tempfile.TemporaryDirectory(prefix="acervo-load-") as tmp:
@@ -283,7 +293,7 @@ def main() -> None:
                 args.seconds,
                 server.pid,
                 ingest=lambda generations: _ingest(
-                    index_dir, new_docs, args.ingest_every, generations
+                    index_dir, new_docs, args.ingest_every, args.ingest_nice, generations
                 ),
                 export_share=args.exports,
             )

@@ -4,7 +4,7 @@ Threads of one process share one core (the GIL); the workers are what lets a sea
 core. Each answers searches as the CLI does, and each switches to a new index generation when an
 ingest finishes while it serves. The login rate limit counts a client's failed logins in all of
 them together, and gunicorn's master forks its workers with no other thread running (the ingest
-worker runs in a process of its own).
+worker runs in a process of its own, at a lower priority than the processes that answer).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from conftest import CORPUS, acervo, serving
+
+from acervo.jobs import INGEST_NICENESS
 
 CLIENTS = 8
 REQUESTS = 24
@@ -138,3 +140,42 @@ def _master_pid(port: int) -> int:
             pids[int(cmdline.parent.name)] = parent
     (master,) = (pid for pid, parent in pids.items() if parent not in pids)
     return master
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name: [0] is field 3 (state), [16] field 19 (nice)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _children(pid: int) -> dict[int, bytes]:
+    """pid -> command line of each process whose parent is `pid`."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(_stat(int(stat.parent.name))[1]) == pid:
+                found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return found
+
+
+def test_the_ingest_worker_runs_below_the_processes_that_answer(tmp_path: Path) -> None:
+    """While an ingest runs, the searches get the cores first: the server's ingest worker
+    (and the extraction processes it forks, which inherit its priority) runs INGEST_NICENESS
+    steps below the web processes, which keep the server's own."""
+    with serving(_small_index(tmp_path), options=("--processes", "2")) as port:
+        deadline = time.monotonic() + 20
+        while _serving_processes(port) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        master = _master_pid(port)
+        children = _children(master)
+        (worker,) = (pid for pid, cmdline in children.items() if b"spawn_main" in cmdline)
+        web = [pid for pid, cmdline in children.items() if b"serve" in cmdline]
+        niceness = int(_stat(master)[16])
+        assert len(web) == 2
+        assert [int(_stat(pid)[16]) for pid in web] == [niceness, niceness]
+        lowered = min(19, niceness + INGEST_NICENESS)
+        while int(_stat(worker)[16]) != lowered and time.monotonic() < deadline + 20:
+            time.sleep(0.2)  # it lowers itself once started (its imports take a while)
+        assert int(_stat(worker)[16]) == lowered
+        assert _get(port, "/api/search?q=movilidad")[0] == 200
