@@ -23,6 +23,7 @@ ranges, anything else) are run by Whoosh's own matcher over that subtree.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,31 +107,82 @@ def match(
 ) -> Matches:
     """Every record `query` matches with its score, as Whoosh would score it (module doc).
     Checks the request's deadline between terms (QueryTooExpensive with `shown`). `cache`:
-    the generation's scored posting lists, kept between searches."""
+    the generation's scored posting lists, kept between searches.
+
+    A query that requires one kind of record (`Require(q, Term("kind", k))`, as every search
+    asks for doc records) is evaluated over the records of that kind only: its arrays are
+    an eighth as long as over every record (pages are records too), and each node's result
+    for a record depends on that record alone, so the matches and scores are the same."""
     size = searcher.doc_count_all()
     mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
+    query, kind = _required_kind(query)
     for sub, offset in searcher.leaf_searchers():
-        found = _Segment(sub, searcher.context(), shown, cache).evaluate(query)
-        end = offset + len(found.mask)
-        mask[offset:end], scores[offset:end] = found.mask, found.scores
+        segment = _Segment(sub, searcher.context(), shown, cache, kind)
+        found = segment.evaluate(query)
+        if segment.domain is None:
+            end = offset + len(found.mask)
+            mask[offset:end], scores[offset:end] = found.mask, found.scores
+        else:
+            docnums = segment.domain + offset
+            mask[docnums], scores[docnums] = found.mask, found.scores
     return Matches(mask, scores)
 
 
+def _required_kind(query: Query) -> tuple[Query, str | None]:
+    """(q, k) for `Require(q, Term("kind", k))`; else (query, None)."""
+    if type(query) is Require and type(query.b) is Term and query.b.fieldname == "kind":
+        kind = query.b.text
+        return query.a, kind.decode("utf-8") if isinstance(kind, bytes) else kind
+    return query, None
+
+
 class _Segment:
-    """Evaluates query trees on one segment (a leaf searcher), docnums local to it."""
+    """Evaluates query trees on one segment (a leaf searcher), docnums local to it: over
+    every record, or over the live records of one `kind` only (`domain`, ascending docnums:
+    array position i is record domain[i])."""
 
     def __init__(
-        self, searcher: WhooshSearcher, context, shown: str, cache: TermCache | None
+        self,
+        searcher: WhooshSearcher,
+        context,
+        shown: str,
+        cache: TermCache | None,
+        kind: str | None = None,
     ) -> None:
         self.searcher, self.context, self.shown = searcher, context, shown
         self.reader: IndexReader = searcher.reader()
-        self.size = self.reader.doc_count_all()
         self._field_lengths: dict[str, np.ndarray] = {}
         segment = self.reader.segment() if self.reader.is_atomic() else None
         # entries are per segment: the same segment is shared by later generations' readers
-        # only through a new cache, so the segment's name is key enough
+        # only through a new cache, so the segment's name (and the domain's kind) is key enough
         self.cache = cache if segment is not None else None
         self.segment_id = segment.segment_id() if segment is not None else ""
+        self.kind = kind or ""
+        self.domain = self._kind_records(kind) if kind is not None else None
+        self.size = self.reader.doc_count_all() if self.domain is None else len(self.domain)
+
+    def _kind_records(self, kind: str) -> np.ndarray:
+        """Live docnums of the records of `kind` (unscored postings of `kind:<kind>`)."""
+        key = (self.segment_id, "kind", kind)
+        if self.cache is not None and (cached := self.cache.get(key)) is not None:
+            return cached[0]
+        if ("kind", kind) not in self.reader:
+            ids = np.zeros(0, dtype=np.int32)
+        else:
+            ids, _ = _posting_arrays(self.reader.postings("kind", kind))
+        if self.cache is not None:
+            self.cache.put(key, ids, np.zeros(0))
+        return ids
+
+    def _in_domain(self, ids: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Docnums (ascending) and their values as positions in the domain and those values,
+        leaving out records outside it."""
+        if self.domain is None:
+            return (ids, *values)
+        at = np.searchsorted(self.domain, ids)
+        inside = at < len(self.domain)
+        inside[inside] = self.domain[at[inside]] == ids[inside]
+        return (at[inside], *(v[inside] for v in values))
 
     def empty(self) -> Matches:
         return Matches(np.zeros(self.size, dtype=bool), np.zeros(self.size))
@@ -228,10 +280,12 @@ class _Segment:
 
     def _term(self, node: Term) -> Matches:
         found = self.empty()
-        text = self._indexed(node.fieldname, node.text)
-        if text is None:
-            return found
-        scored = self._scored(node.fieldname, text)
+        scored = self._cached(node.fieldname, node.text)
+        if scored is None:
+            text = self._indexed(node.fieldname, node.text)
+            if text is None:
+                return found
+            scored = self._scored(node.fieldname, text)
         if scored is None:  # another weighting model: its own score, posting by posting
             return self._by_whoosh(node)
         ids, scores = scored
@@ -252,7 +306,7 @@ class _Segment:
         texts = [self._indexed(node.fieldname, word) for word in node.words]
         if any(text is None for text in texts):
             return self.empty()
-        key = (self.segment_id, node.fieldname, tuple(texts), node.slop)
+        key = (self.segment_id, self.kind, node.fieldname, tuple(texts), node.slop)
         cached = self.cache.get(key) if self.cache is not None else None
         if cached is None:
             scored = [self._scored(node.fieldname, text) for text in texts]
@@ -270,18 +324,21 @@ class _Segment:
     def _phrase_scores(
         self, fieldname: str, texts: list[bytes], scored: list, slop: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, unboosted scores) of the records where the words stand in order."""
+        """(positions in the domain, unboosted scores) of the records where the words stand
+        in order."""
         candidates = reduce(np.intersect1d, (ids for ids, _ in scored))
-        # docnum -> positions where the words so far can end
+        docnums = self.domain[candidates] if self.domain is not None else candidates
+        # candidate -> positions where the words so far can end
         ends: dict[int, set[int]] = {int(d): set() for d in candidates}
         steps = range(1, slop + 1)
         for offset, text in enumerate(texts):
-            for docnum, positions in self._positions(fieldname, text, candidates):
-                before = ends[docnum]
+            found = self._positions(fieldname, text, docnums)
+            for candidate, (_, positions) in zip(candidates.tolist(), found, strict=True):
+                before = ends[candidate]
                 if offset == 0:
-                    ends[docnum] = set(positions)
+                    ends[candidate] = set(positions)
                 elif before:
-                    ends[docnum] = {p for p in positions if any(p - d in before for d in steps)}
+                    ends[candidate] = {p for p in positions if any(p - d in before for d in steps)}
         matched = np.array([d for d in candidates.tolist() if ends[d]], dtype=np.int64)
         total = np.zeros(len(matched))
         for ids, scores in scored:
@@ -299,9 +356,20 @@ class _Segment:
             return None
         return indexed if (fieldname, indexed) in self.reader else None
 
+    def _cached(self, fieldname: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """A term's cached `_scored` arrays, None when not cached (or not a term of the index)."""
+        if self.cache is None or fieldname not in self.searcher.schema:
+            return None
+        try:
+            indexed = self.searcher.schema[fieldname].to_bytes(text)
+        except ValueError:
+            return None
+        return self.cache.get((self.segment_id, self.kind, fieldname, indexed))
+
     def _scored(self, fieldname: str, text: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        """(docnums, scores) of a term's postings (None: a scorer this module does not know)."""
-        key = (self.segment_id, fieldname, text)
+        """(positions in the domain, scores) of a term's postings (None: a scorer this module
+        does not know)."""
+        key = (self.segment_id, self.kind, fieldname, text)
         if self.cache is not None and (cached := self.cache.get(key)) is not None:
             return cached
         scorer = self.context.weighting.scorer(self.searcher, fieldname, text)
@@ -312,6 +380,7 @@ class _Segment:
             scores = weights
         else:
             scores = _bm25(scorer, weights, self._lengths(fieldname)[ids])
+        ids, scores = self._in_domain(ids, scores)
         if self.cache is not None:
             self.cache.put(key, ids, scores)
         return ids, scores
@@ -323,7 +392,7 @@ class _Segment:
         postings = self.reader.postings(fieldname, text)
         decode = self.searcher.schema[fieldname].format.decode_positions
         for docnum in docnums.tolist():
-            postings.skip_to(docnum)  # skips whole blocks; every docnum is in the postings
+            skip_to(postings, docnum)  # every docnum is in the postings
             yield docnum, decode(postings.value())
 
     def _by_whoosh(self, node: Query) -> Matches:
@@ -337,21 +406,48 @@ class _Segment:
             if len(ids) % limits.CHECK_EVERY == 0:
                 limits.check_time(self.shown)
             matcher.next()
-        found.mask[ids] = True
-        found.scores[ids] = scores
+        at, values = self._in_domain(np.array(ids, dtype=np.int64), np.array(scores))
+        found.mask[at] = True
+        found.scores[at] = values
         return found
 
     def _lengths(self, field: str) -> np.ndarray:
         """The length of `field` in every record of the segment, as Whoosh's scorer reads it."""
         if field not in self._field_lengths:
-            self._field_lengths[field] = _field_lengths(self.reader, field, self.size)
+            self._field_lengths[field] = _field_lengths(
+                self.reader, field, self.reader.doc_count_all()
+            )
         return self._field_lengths[field]
 
     def _live(self) -> np.ndarray:
         live = np.ones(self.size, dtype=bool)
-        if self.reader.has_deletions():
+        if self.reader.has_deletions() and self.domain is None:  # a domain holds live records
             live[[n for n in range(self.size) if self.reader.is_deleted(n)]] = False
         return live
+
+
+def skip_to(postings, docnum: int) -> bool:
+    """Move `postings` to its first posting at or after `docnum` (it must not be past it);
+    False when none is left. Whoosh's own `skip_to` skips whole blocks, then steps through the
+    block one posting at a time (two Python calls each: a third of a page of hits' passages);
+    here the block's docnums are bisected. Deleted records are not hidden: give live docnums."""
+    if isinstance(postings, FilterMatcher):
+        postings = postings.child
+    if not isinstance(postings, W3LeafMatcher) or postings._byteids:
+        if postings.is_active() and postings.id() < docnum:
+            postings.skip_to(docnum)
+        return postings.is_active()
+    if not postings.is_active():
+        return False
+    if docnum > postings._maxid:
+        postings._skip_to_block(lambda: docnum > postings._maxid)
+        if not postings.is_active():
+            return False
+    if postings._ids is None:
+        postings._read_ids()
+    # the block's last docnum is >= docnum: the posting is in this block
+    postings._i = bisect_left(postings._ids, docnum, postings._i)
+    return True
 
 
 def _bm25(scorer: BM25FScorer, weights: np.ndarray, lengths: np.ndarray) -> np.ndarray:

@@ -113,6 +113,8 @@ class Searcher:
         # (query, expand) -> ParsedQuery: shared by the searchers of one generation
         self._parsed = {} if parsed_cache is None else parsed_cache
         self._pages = snippets.PageMemo()  # page scores of the best documents (_best_page_first)
+        # docnum -> stored fields of the documents _best_page_first read, until _hits shows them
+        self._head_fields: dict[int, dict] = {}
         self._terms = term_cache  # scored posting lists, shared likewise (search/matching.py)
         # documents' translated key words ("más como este" across languages), shared likewise
         self._similar = {} if similar_cache is None else similar_cache
@@ -408,6 +410,7 @@ class Searcher:
             return ranked
         docnums = m.table.docnums[head]
         stored = [self.whoosh_searcher.stored_fields(d) for d in docnums.tolist()]
+        self._head_fields = dict(zip(docnums.tolist(), stored, strict=True))
         docs = [snippets.hit_doc(f, n) for f, n in zip(stored, docnums.tolist(), strict=True)]
         pages = snippets.page_scores(self.whoosh_searcher, m.passage_query, docs, self._pages)
         best = [max(pages.get(doc.doc_id, {}).values(), default=0.0) for doc in docs]
@@ -440,7 +443,10 @@ class Searcher:
         scores = {row.docnum: score for row, score in ranked}
         if m.kind == schema.RECORD:
             return records.record_hits(self.whoosh_searcher, rows, scores, m.passage_query)
-        stored = [self.whoosh_searcher.stored_fields(row.docnum) for row in rows]
+        head, self._head_fields = self._head_fields, {}  # read once, for the page shown next
+        stored = [
+            head.get(row.docnum) or self.whoosh_searcher.stored_fields(row.docnum) for row in rows
+        ]
         found = snippets.passages(
             self.whoosh_searcher,
             m.passage_query,

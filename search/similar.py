@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher as WhooshSearcher
 
-from acervo.search import limits, schema, translate
+from acervo.search import limits, matching, schema, translate
 from acervo.search.coordination import BestOf
 
 KEY_TERMS = 12  # more terms: slower, a little more precise (Whoosh's advice)
@@ -254,8 +254,7 @@ def _pages_holding(
             if (concept.body, term) not in reader:
                 continue
             postings = reader.postings(concept.body, term)
-            postings.skip_to(docnum)
-            if postings.is_active() and postings.id() == docnum:
+            if matching.skip_to(postings, docnum) and postings.id() == docnum:
                 for position in postings.value_as("positions"):
                     pages.setdefault(bisect_right(starts, position), set()).add(i)
     return pages

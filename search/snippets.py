@@ -36,7 +36,7 @@ from whoosh.query import And, CompoundQuery, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
-from acervo.search import schema
+from acervo.search import matching, schema
 from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
 from acervo.search.coordination import Concepts
 from acervo.search.models import Passage
@@ -270,9 +270,7 @@ def _positions(
         matcher = reader.postings(field, text)
         at = found[(field, text)] = {}
         for docnum in docnums:
-            if matcher.is_active() and matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
+            if not matching.skip_to(matcher, docnum):
                 break
             if matcher.id() == docnum:
                 at[docnum] = matcher.value_as("positions")

@@ -71,6 +71,15 @@ def test_matches_and_scores_are_whooshs(searcher: Searcher, typed: str) -> None:
     _assert_as_whoosh(searcher.whoosh_searcher, _doc_query(typed))
 
 
+@pytest.mark.parametrize("typed", ["escuela", "niñas venezolanas", "NOT carchi", "matric*"])
+def test_a_query_for_one_kind_of_record_matches_as_whoosh(searcher: Searcher, typed: str) -> None:
+    """Evaluated over the records of the kind it requires only (lesson records too), a query
+    finds what Whoosh finds over every record."""
+    query = Require(parse_query(typed).doc_query, Term("kind", schema.RECORD))
+    _assert_as_whoosh(searcher.whoosh_searcher, query, matching.TermCache())
+    _assert_as_whoosh(searcher.whoosh_searcher, _doc_query(typed), matching.TermCache())
+
+
 def test_a_words_translations_score_by_the_best_one(searcher: Searcher) -> None:
     """A DisjunctionMax (a word's translations, search/query.py) scores each document by the
     best child that matches it (Whoosh's own matcher can take another document's score)."""
