@@ -17,7 +17,9 @@ Every view that searches opens its searcher with `open_searcher()`: the current 
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -92,16 +94,53 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 def get_db() -> sqlite3.Connection:
-    """The request's connection to the repository database (opened on first use)."""
+    """The request's connection to the repository database (opened on first use, or the one
+    the thread's previous request left idle)."""
     if "acervo_db" not in g:
-        g.acervo_db = db.connect(current_app.config["DATABASE"])
+        path = str(current_app.config["DATABASE"])
+        g.acervo_db = _idle_connection(path) or db.connect(path)
+        g.acervo_db_file = (path, _file_identity(path))  # the file it has open, most likely
     return g.acervo_db
 
 
 def _close_db(_exc: BaseException | None) -> None:
-    conn = g.pop("acervo_db", None)
-    if conn is not None:
+    conn, (path, identity) = g.pop("acervo_db", None), g.pop("acervo_db_file", ("", None))
+    if conn is None:
+        return
+    if conn.in_transaction or identity is None or identity != _file_identity(path):
         conn.close()
+        return
+    old = _IDLE.__dict__.pop("kept", None)
+    if old is not None and old[0] == os.getpid():
+        old[3].close()
+    _IDLE.kept = (os.getpid(), path, identity, conn)
+
+
+# A thread's connection stays open for its next request: opening one (with its checks) and
+# closing the last one (SQLite then checkpoints and removes the WAL files) was most of the CPU
+# of opening a searcher: about 0.7 of an /api/search's 15 ms (benchmarks/README.md, issue 12).
+# One per thread (a connection is not shared by threads); a forked process leaves its
+# parent's alone; a database file replaced or removed is opened anew.
+_IDLE = threading.local()
+
+
+def _idle_connection(path: str) -> sqlite3.Connection | None:
+    kept = _IDLE.__dict__.pop("kept", None)
+    if kept is None or kept[0] != os.getpid():
+        return None
+    _pid, kept_path, identity, conn = kept
+    if kept_path == path and identity == _file_identity(path):
+        return conn
+    conn.close()
+    return None
+
+
+def _file_identity(path: str | None) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if found else None
 
 
 # ---- who is asking, and what they may see ------------------------------------------------
