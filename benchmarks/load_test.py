@@ -43,7 +43,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from acervo.jobs import INGEST_NICENESS
+try:
+    from acervo.jobs import INGEST_NICENESS
+except ImportError:  # an older tree's Python ("before"): its server's ingest was not niced
+    INGEST_NICENESS = 0
 from acervo.search.indexer import IndexStore
 
 ROOT = Path(__file__).resolve().parents[1]
