@@ -1,6 +1,7 @@
 """What a web process pays when the index switches to a new generation under it, and where.
 
     python benchmarks/profile_switch.py INDEX_DIR [--switches 4] [--requests 120] [--add 125]
+    python benchmarks/profile_switch.py INDEX_DIR --replay 150
 
 Serves the load test's request mix (load_test.py `_request`, exports included) through the
 Flask app in this thread (its WSGI callable, as profile_web.py), on a copy of INDEX_DIR made
@@ -11,6 +12,11 @@ requests again: the extra CPU of the requests after the switch is what the switc
 process. A second pass of the round after the switch runs under cProfile and splits that extra
 time by the per-generation part that was rebuilt (the cumulative time of the function that
 builds it). Prints a table (milliseconds per switch) and the top functions.
+
+`--replay R` plays the load test's whole ingest instead (four generations adding `--add`
+documents each, then four removing them again), R requests after each switch, and prints the
+CPU per request through it against the same requests with no ingest (before and after), and
+the ingest's own CPU: what a server process pays during an ingest, segments included.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import argparse
 import cProfile
 import pstats
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -102,6 +109,30 @@ def _by_function(stats: pstats.Stats) -> dict[str, float]:
     }
 
 
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def replay(app, index: Path, docs: int, add: int, urls: list[str]) -> None:  # noqa: ANN001
+    """module doc, `--replay`"""
+    steps = [(True, docs + k * add) for k in range(4)] + [(False, docs + k * add) for k in range(4)]
+    quiet = sum(_cpu_ms(app, urls) for _ in steps)
+    ingest_s, during = _children_cpu_s(), 0.0
+    for adding, start in steps:
+        _ingest(index, docs, start, add, adding)
+        during += _cpu_ms(app, urls)
+    ingest_s = _children_cpu_s() - ingest_s
+    quiet_after = sum(_cpu_ms(app, urls) for _ in steps)
+    count = len(urls) * len(steps)
+    print("| CPU ms per request | no ingest (before) | through 8 generations | no ingest (after) "
+          "| ratio | ingest CPU s |")  # fmt: skip
+    print("|---|---|---|---|---|---|")
+    print(f"| {len(urls)} requests after each switch | {quiet / count:.1f} | {during / count:.1f} "
+          f"| {quiet_after / count:.1f} | {2 * during / (quiet + quiet_after):.2f} "
+          f"| {ingest_s:.1f} |")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
@@ -109,16 +140,20 @@ def main() -> None:
     parser.add_argument("--switches", type=int, default=4)
     parser.add_argument("--requests", type=int, default=120)
     parser.add_argument("--add", type=int, default=125, help="documents per generation")
+    parser.add_argument("--replay", type=int, default=0, help="requests after each switch")
     args = parser.parse_args()
     rng = random.Random(1)
     urls = [f"{p}?{urllib.parse.urlencode(a)}" for p, a in
-            (_request(rng) for _ in range(args.requests))]  # fmt: skip
+            (_request(rng) for _ in range(args.replay or args.requests))]  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="acervo-switch-") as tmp:
         index = Path(tmp) / "index"
         shutil.copytree(args.index, index)
         app = create_app({"INDEX_DIR": index, "DATABASE": Path(tmp) / "a.db", "SECRET_KEY": "x"})
         _cpu_ms(app, urls)  # warm: tables, searchers, parsed queries, posting lists
         _cpu_ms(app, urls)
+        if args.replay:
+            replay(app, index, args.docs, args.add, urls)
+            return
         rounds = []
         stats_total: dict[str, float] = dict.fromkeys(PARTS, 0.0)
         extra_by_function: dict[str, float] = {}
