@@ -33,8 +33,10 @@ from load_test import _request  # noqa: E402
 KINDS = {"search page": "/", "api": "/api/search", "export": "/export.csv"}
 # part -> (file name ending, function name) whose cumulative time is the part's
 PARTS = {
+    # an export's search: iter_hits in older trees, export_hits and its _hit_batches since
     "the search (Searcher.search / count / iter_hits)": [
         ("searcher.py", "search"), ("searcher.py", "count"), ("searcher.py", "iter_hits"),
+        ("searcher.py", "export_hits"), ("searcher.py", "_hit_batches"),
     ],
     "  of which passages": [("snippets.py", "passages")],
     "zero-result help": [("search_page.py", "zero_help")],
@@ -104,7 +106,10 @@ def profile(app, urls: list[str]) -> dict[str, object]:  # noqa: ANN001
     parts = {part: _cumulative(stats, targets) / whole for part, targets in PARTS.items()}
     search = _cumulative(stats, PARTS["the search (Searcher.search / count / iter_hits)"])
     if parts["export writing (rows, CSV), without the search"]:
-        nested = _cumulative(stats, [("searcher.py", "iter_hits"), ("export.py", "local")])
+        nested = _cumulative(
+            stats,
+            [("searcher.py", "iter_hits"), ("searcher.py", "_hit_batches"), ("export.py", "local")],
+        )
         parts["export writing (rows, CSV), without the search"] -= nested / whole
     parts["everything else (Flask, Werkzeug, routing)"] = 1 - sum(
         share for part, share in parts.items() if not part.startswith("  ")

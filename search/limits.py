@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -88,28 +88,6 @@ def budget(seconds: float | None = None, started: float | None = None) -> Iterat
         yield
     finally:
         _budget.reset(token)
-
-
-_pause: ContextVar[Callable[[], None] | None] = ContextVar("acervo_pause", default=None)
-
-
-@contextmanager
-def pausing(pause: Callable[[], None]) -> Iterator[None]:
-    """`pause()` is called at every `pause_point()` of the work done inside: where a long job
-    (the web's exports) can let other work go first. What it waits for is the caller's."""
-    token = _pause.set(pause)
-    try:
-        yield
-    finally:
-        _pause.reset(token)
-
-
-def pause_point() -> None:
-    """A place between two small pieces of a long job's work (a hit's passage): the current
-    `pausing` function, if any, is called here."""
-    pause = _pause.get()
-    if pause is not None:
-        pause()
 
 
 def seconds_left(default_s: float = REQUEST_TIME_S) -> float:

@@ -36,7 +36,7 @@ from whoosh.query import And, CompoundQuery, Phrase, Query, Term
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher as WhooshSearcher
 
-from acervo.search import limits, matching, schema
+from acervo.search import matching, schema
 from acervo.search.analysis import TOKEN_PATTERN, CachedChainAnalyzer
 from acervo.search.coordination import Concepts
 from acervo.search.models import Passage
@@ -84,7 +84,6 @@ def passages(
     matchers = _matchers(searcher, passage_query)
     result = {}
     for doc in docs:
-        limits.pause_point()
         words = matchers[schema.text_fields(doc.language)[1]]
         highlighted = (_highlight(p, text, words) for p, text in found.get(doc.doc_id, ()))
         shown = tuple(p for p in highlighted if p is not None)
@@ -151,7 +150,6 @@ def _score_pages(
     found = _positions(reader, set(tree.terms()), docnums)
     scored = {}
     for doc in docs:
-        limits.pause_point()
         if doc.doc_id not in located:
             continue
         docnum, *after = located[doc.doc_id]

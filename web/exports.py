@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, request, send_file, stream_w
 from acervo.search import document, export, limits
 from acervo.search.export import FORMATS, ExportInfo, Format, Links
 from acervo.search.models import SearchHit, SearchRequest
-from acervo.web import auth, basket, index, load, params
+from acervo.web import auth, basket, index, params
 
 bp = Blueprint("exports", __name__)
 
@@ -67,13 +67,7 @@ def _hits_stream(req: SearchRequest) -> Iterator[int | SearchHit]:
         with limits.budget():
             total, hits = searcher.export_hits(req)
         yield total
-        pause = load.plain_requests_first()
-        while True:
-            with limits.pausing(pause):  # the passages are computed as the hits are read
-                hit = next(hits, None)
-            if hit is None:
-                return
-            yield hit
+        yield from hits
 
 
 @bp.get(f"/export.<any({FORMAT_NAMES}):fmt>")
