@@ -8,23 +8,20 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from corpusindex import realdocs_index
 from whoosh.analysis import Token
 from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, top_fragments
 
-from acervo.build import build_index
-from acervo.config import Config
 from acervo.search import document, export, schema, snippets
 from acervo.search.analysis import TOKEN_PATTERN
 from acervo.search.indexer import IndexStore
 from acervo.search.models import Passage, SearchHit, SearchRequest
 from acervo.search.searcher import EXPORT_BATCH, Searcher
 
-REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
 DOCS = (
     "sena-politica-nacional-salud-mental.pdf",
     "sena-acompanamiento-psicosocial-migrantes.pdf",
@@ -48,17 +45,7 @@ pytestmark = pytest.mark.realdocs
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    missing = [name for name in DOCS if not (REALDOCS_ES / name).is_file()]
-    if missing:
-        pytest.skip(f"not in {REALDOCS_ES}: {', '.join(missing)}")
-    root = tmp_path_factory.mktemp("export-passages")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name in DOCS:
-        shutil.copy(REALDOCS_ES / name, corpus / name)
-    index_dir = root / "index"
-    build_index([corpus], IndexStore(index_dir), Config(index_dir=index_dir))
-    return index_dir
+    return realdocs_index(tmp_path_factory, DOCS)
 
 
 @pytest.fixture()

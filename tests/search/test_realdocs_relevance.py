@@ -3,19 +3,16 @@ thesaurus's forms, and which of two documents holding every word comes first."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from corpusindex import realdocs_index
 
-from acervo.build import build_index
-from acervo.config import Config
 from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 from acervo.search.searcher import Searcher
 
-REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
 # "niños, niñas y adolescentes" as a phrase (one page)
 PHRASE_DOC = "sena-mi-familia-discapacidad.docx"
 # `Niño` and "Código de Infancia y Adolescencia" on one page, never the phrase nor `NNA`
@@ -31,23 +28,9 @@ TOGETHER_DOC = "unfpalac-endes-peru-2021-ficha-tecnica.pdf"
 APART_WORDS_DOC = "jserpa-informe-conflicto-armado-colombia.pdf"
 
 
-def _indexed(tmp_path_factory: pytest.TempPathFactory, names: tuple[str, ...]) -> Path:
-    missing = [name for name in names if not (REALDOCS_ES / name).is_file()]
-    if missing:
-        pytest.skip(f"not in {REALDOCS_ES}: {', '.join(missing)}")
-    root = tmp_path_factory.mktemp("realdocs-es")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name in names:
-        shutil.copy(REALDOCS_ES / name, corpus / name)
-    index_dir = root / "index"
-    build_index([corpus], IndexStore(index_dir), Config(index_dir=index_dir))
-    return index_dir
-
-
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _indexed(tmp_path_factory, DOCS)
+    return realdocs_index(tmp_path_factory, DOCS)
 
 
 @pytest.fixture()
@@ -58,7 +41,7 @@ def searcher(index_dir: Path) -> Iterator[Searcher]:
 
 @pytest.fixture(scope="module")
 def measures_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _indexed(tmp_path_factory, (TOGETHER_DOC, APART_WORDS_DOC))
+    return realdocs_index(tmp_path_factory, (TOGETHER_DOC, APART_WORDS_DOC))
 
 
 def found(searcher: Searcher, query: str, **options) -> list[str]:
