@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,6 @@ from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, top_fragmen
 
 from acervo.search import document, export, schema, snippets
 from acervo.search.analysis import TOKEN_PATTERN
-from acervo.search.indexer import IndexStore
 from acervo.search.models import Passage, SearchHit, SearchRequest
 from acervo.search.searcher import EXPORT_BATCH, Searcher
 
@@ -45,13 +43,8 @@ pytestmark = pytest.mark.realdocs
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's index; conftest.py's `searcher` fixture opens it."""
     return realdocs_index(tmp_path_factory, DOCS)
-
-
-@pytest.fixture()
-def searcher(index_dir: Path) -> Iterator[Searcher]:
-    with IndexStore(index_dir).open_searcher() as s:
-        yield s
 
 
 def _independent_passage(searcher: Searcher, hit: SearchHit, query: str) -> Passage:

@@ -3,7 +3,6 @@ thesaurus's forms, and which of two documents holding every word comes first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,8 @@ APART_WORDS_DOC = "jserpa-informe-conflicto-armado-colombia.pdf"
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's index; conftest.py's `searcher` fixture opens it."""
     return realdocs_index(tmp_path_factory, DOCS)
-
-
-@pytest.fixture()
-def searcher(index_dir: Path) -> Iterator[Searcher]:
-    with IndexStore(index_dir).open_searcher() as s:
-        yield s
 
 
 @pytest.fixture(scope="module")
