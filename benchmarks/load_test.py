@@ -17,6 +17,9 @@ for comparing runs made together, not absolute capacity. It also reads the serve
 time (its processes in /proc): CPU milliseconds per answered request, and the share of the
 machine's cores the server got during the run, which tells a slow server from a machine busy
 with other work; and the same for the clients themselves (this process) and the ingest.
+And how the client connections split between the server's processes (which process holds each
+connection, read from /proc twice a second; the same with an older tree's server): each
+process's mean, fewest and most connections, its requests, its searches' p50/p95 and its cores.
 
 The clients are kept cheap, since they take their CPU from the server's cores: each keeps one
 HTTP/1.1 connection open (as a browser does) and reads each answer's bytes without parsing
@@ -86,8 +89,10 @@ class _Connection:
         self.address = urllib.parse.urlsplit(base)
         self.conn: http.client.HTTPConnection | None = None
 
-    def get(self, target: str) -> int:
-        """The answer's status (its body read and dropped); 0 when refused, reset or timed out."""
+    def get(self, target: str) -> tuple[int, int]:
+        """The answer's status (its body read and dropped; 0 when refused, reset or timed out)
+        and the connection's local port, which tells the server process that answered."""
+        port = 0
         for attempt in range(2):
             fresh = self.conn is None
             if fresh:
@@ -95,19 +100,20 @@ class _Connection:
                 self.conn = http.client.HTTPConnection(host, port, timeout=TIMEOUT_S)
             try:
                 self.conn.request("GET", target)
+                port = self.conn.sock.getsockname()[1]
                 answer = self.conn.getresponse()
                 answer.read()
                 if answer.will_close:
                     self.close()
-                return answer.status
+                return answer.status, port
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.close()  # closed by the server while idle: once more on a new one
                 if fresh or attempt:
-                    return 0
+                    return 0, port
             except (OSError, http.client.HTTPException):
                 self.close()
-                return 0
-        return 0
+                return 0, port
+        return 0, port
 
     def close(self) -> None:
         if self.conn is not None:
@@ -123,9 +129,9 @@ def _client(
     while time.monotonic() < until:
         path, args = _request(rng, export_share)
         started = time.perf_counter()
-        status = connection.get(f"{path}?{urllib.parse.urlencode(args)}")
+        status, port = connection.get(f"{path}?{urllib.parse.urlencode(args)}")
         with lock:
-            out.append((path, status, (time.perf_counter() - started) * 1000))
+            out.append((path, status, (time.perf_counter() - started) * 1000, port))
     connection.close()
 
 
@@ -150,9 +156,9 @@ def _ingest(index_dir: Path, docs: list, every_s: float, niceness: int, generati
                 time.sleep(max(0.0, started + generations.value * every_s - time.monotonic()))
 
 
-def _tree_cpu_s(root: int) -> float:
-    """CPU seconds (user + system) used so far by process `root` and its descendants (/proc):
-    the server's own work, whatever else runs on the machine."""
+def _process_cpu_s(root: int) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by process `root` and by each of its descendants
+    (/proc), by pid: the server's own work, whatever else runs on the machine."""
     parents, cpu = {}, {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -166,7 +172,91 @@ def _tree_cpu_s(root: int) -> float:
     while grown:
         more = {pid for pid, parent in parents.items() if parent in tree} - tree
         grown, tree = bool(more), tree | more
-    return sum(cpu.get(pid, 0.0) for pid in tree)
+    return {pid: cpu[pid] for pid in tree if pid in cpu}
+
+
+def _tree_cpu_s(root: int) -> float:
+    return sum(_process_cpu_s(root).values())
+
+
+def _connections_by_process(root: int, port: int) -> dict[int, int]:
+    """The client side's port of each established connection to `port` -> the pid, among
+    `root` and its descendants, that holds it (/proc/net/tcp and each process's open files):
+    which server process serves which client connection."""
+    remote_port = {}  # socket inode -> the client's port
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state, inode = fields[1], fields[2], fields[3], fields[9]
+        if state == "01" and int(local.rsplit(":", 1)[1], 16) == port:  # 01: ESTABLISHED
+            remote_port[f"socket:[{inode}]"] = int(remote.rsplit(":", 1)[1], 16)
+    holder = {}
+    for pid in _process_cpu_s(root):
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue  # gone meanwhile, or a link closed while read
+        for link in links:
+            if link in remote_port:
+                holder[remote_port[link]] = pid
+    return holder
+
+
+class _ConnectionWatch:
+    """Every SAMPLE_S while the clients run: which server process holds each client connection.
+    Connections keep their process (gunicorn's workers each accept their own), so how they
+    split between the processes decides how many requests each must answer with its threads."""
+
+    SAMPLE_S = 0.5
+
+    def __init__(self, server_pid: int, port: int) -> None:
+        self.server_pid, self.port = server_pid, port
+        self.holder: dict[int, int] = {}  # client port -> server pid (the latest seen)
+        self.samples: list[dict[int, int]] = []  # server pid -> connections, per sample
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> _ConnectionWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.SAMPLE_S):
+            holder = _connections_by_process(self.server_pid, self.port)
+            self.holder.update(holder)
+            counts: dict[int, int] = {}
+            for pid in holder.values():
+                counts[pid] = counts.get(pid, 0) + 1
+            self.samples.append(counts)
+
+    def split(self, out: list, cores: dict[int, float]) -> dict:
+        """Per server process (most connections first): its mean connections over the samples
+        and the fewest and most it held, its requests, its searches' p50 and p95, and the cores
+        it used (`cores`: pid -> CPU seconds per second)."""
+        pids = sorted({pid for sample in self.samples for pid in sample})
+        mean = {p: sum(s.get(p, 0) for s in self.samples) / len(self.samples) for p in pids}
+        rows = []
+        for pid in sorted(pids, key=lambda p: -mean[p]):
+            mine = [r for r in out if self.holder.get(r[3]) == pid]
+            searches = [
+                ms for path, status, ms, _ in mine if path == "/api/search" and status == 200
+            ]
+            held = [s.get(pid, 0) for s in self.samples]
+            rows.append(
+                {
+                    "connections": round(mean[pid], 1),
+                    "connections_min_max": [min(held), max(held)],
+                    "requests": len(mine),
+                    "p50_ms": round(statistics.median(searches), 1) if searches else None,
+                    "p95_ms": round(_percentile(searches, 95), 1) if searches else None,
+                    "cores": cores.get(pid),
+                }
+            )
+        unknown = sum(1 for r in out if r[3] not in self.holder)
+        return {"processes": rows, "requests_of_unseen_connections": unknown}
 
 
 def run(
@@ -188,14 +278,16 @@ def run(
     worker = multiprocessing.Process(target=ingest, args=(generations,)) if ingest else None
     if worker:
         worker.start()
-    started, server_cpu = time.monotonic(), _tree_cpu_s(server_pid)
+    started, cpu_before = time.monotonic(), _process_cpu_s(server_pid)
     client_cpu = time.process_time()  # this process: the client threads (the ingest is another)
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with _ConnectionWatch(server_pid, urllib.parse.urlsplit(base).port) as watch:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     elapsed = time.monotonic() - started
-    server_cpu = _tree_cpu_s(server_pid) - server_cpu
+    cpu_after = _process_cpu_s(server_pid)
+    server_cpu = sum(cpu_after.values()) - sum(cpu_before.values())
     client_cpu = time.process_time() - client_cpu
     ingest_cpu = 0.0
     if worker:
@@ -203,10 +295,11 @@ def run(
         worker.terminate()
         worker.join()
     cores = elapsed * (os.cpu_count() or 1)
-    searches = [ms for path, status, ms in out if path == "/api/search" and status == 200]
-    exports = [ms for path, status, ms in out if path == "/export.csv" and status == 200]
-    busy = sum(1 for _, status, _ in out if status == 503)
-    errors = [(path, status) for path, status, _ in out if status not in (200, 503)]
+    searches = [ms for path, status, ms, _ in out if path == "/api/search" and status == 200]
+    exports = [ms for path, status, ms, _ in out if path == "/export.csv" and status == 200]
+    busy = sum(1 for _, status, _, _ in out if status == 503)
+    errors = [(path, status) for path, status, _, _ in out if status not in (200, 503)]
+    cpu = {pid: cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after}
     return {
         "requests": len(out),
         "searches_ok": len(searches),
@@ -229,6 +322,9 @@ def run(
         "client_cpu_share": round(client_cpu / cores, 2),
         "ingest_cpu_share": round(ingest_cpu / cores, 2),
         "generations": generations.value,
+        # how the client connections split between the server's processes, and each one's
+        # requests, latency and share of the cores
+        "split": watch.split(out, {pid: round(s / elapsed, 2) for pid, s in cpu.items()}),
     }
 
 
@@ -330,6 +426,19 @@ def main() -> None:
             f"| {r['client_cpu_ms_per_request']} | {r['client_cpu_share']} "
             f"| {r['ingest_cpu_share']} | {r['generations']} |"
         )
+    print(
+        "\n| during | process | connections: mean (fewest-most) | requests "
+        "| p50 ms | p95 ms | cores |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        for n, process in enumerate(r["split"]["processes"], 1):
+            low, high = process["connections_min_max"]
+            print(
+                f"| {r['during']} | {n} | {process['connections']} ({low}-{high}) "
+                f"| {process['requests']} | {process['p50_ms']} | {process['p95_ms']} "
+                f"| {process['cores']} |"
+            )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "load.json").write_text(json.dumps(rows, indent=2), encoding="utf-8")
