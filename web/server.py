@@ -4,7 +4,9 @@ Python threads share one core under the GIL, and a search is CPU work: on a 2-co
 process serves about one core's worth of searches however many threads it has. With
 `processes` > 1 gunicorn forks that many workers (threads in each); every worker builds its own
 app after the fork and opens the index read-only on its first request, so workers share nothing
-but the files on disk and each switches to a new index generation by itself.
+but the files on disk and each switches to a new index generation by itself. A kept-alive
+connection stays with the worker that accepted it, so each worker accepts only while no other
+holds fewer connections (web/balance.py): otherwise one took nearly all of them.
 
 A background task (the ingest worker, acervo/jobs.py) runs in a process of its own, spawned
 (a fresh interpreter, not a fork) before the server starts: gunicorn's master then has one
@@ -65,6 +67,9 @@ def serve(
 
         waitress.serve(app, host=host, port=port, threads=threads, **proxy)
         return
+    from acervo.web.balance import Balance, BalancedThreadWorker
+
+    balance = Balance(processes)  # before the fork: every worker's connection count, shared
     _PreFork(
         {**config, TRUSTED_PROXY_KEY: proxy.get("trusted_proxy")},
         {
@@ -72,7 +77,10 @@ def serve(
             "forwarded_allow_ips": proxy.get("trusted_proxy") or "",  # none: no proxy
             "bind": f"{host}:{port}",
             "workers": processes,
-            "worker_class": "gthread",
+            # gthread's worker, accepting only while no other worker holds fewer connections
+            "worker_class": BalancedThreadWorker,
+            "pre_fork": balance.pre_fork,
+            "child_exit": balance.child_exit,
             "threads": threads,
             "preload_app": False,  # each worker opens the index itself, after the fork
             "timeout": WORKER_TIMEOUT_S,

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import shutil
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -179,3 +181,116 @@ def test_the_ingest_worker_runs_below_the_processes_that_answer(tmp_path: Path) 
             time.sleep(0.2)  # it lowers itself once started (its imports take a while)
         assert int(_stat(worker)[16]) == lowered
         assert _get(port, "/api/search?q=movilidad")[0] == 200
+
+
+def _ready_web_workers(port: int) -> list[int]:
+    """The pids of the gunicorn workers of `acervo serve --port PORT` (not the ingest worker),
+    once each has loaded the app and waits for connections."""
+    deadline = time.monotonic() + 60
+    while _serving_processes(port) < 3 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    children = _children(_master_pid(port))
+    workers = [pid for pid, cmdline in children.items() if b"serve" in cmdline]
+    while not all(_listening(pid, port) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return workers
+
+
+def _listening(pid: int, port: int) -> bool:
+    """Whether the process waits for new connections to `port`: its epoll set watches the
+    listening socket (/proc/PID/fdinfo lists an epoll's watched descriptors as `tfd:`)."""
+    listener = {
+        f"socket:[{fields[9]}]"
+        for fields in map(str.split, Path("/proc/net/tcp").read_text().splitlines()[1:])
+        if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port  # 0A: LISTEN
+    }
+    fds, epolls = set(), []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            link = os.readlink(fd)
+        except OSError:
+            continue  # closed meanwhile
+        if link in listener:
+            fds.add(fd.name)
+        elif link == "anon_inode:[eventpoll]":
+            epolls.append(fd.name)
+    watched = set()
+    for fd in epolls:
+        for line in Path(f"/proc/{pid}/fdinfo/{fd}").read_text().splitlines():
+            if line.startswith("tfd:"):
+                watched.add(line.split()[1])
+    return bool(fds & watched)
+
+
+def _held_connections(port: int, pids: list[int]) -> dict[int, int]:
+    """pid -> the established connections to `port` that process holds (/proc/net/tcp and its
+    open files): which worker serves which client."""
+    established = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+            established.add(f"socket:[{fields[9]}]")
+    held = {}
+    for pid in pids:
+        links = []
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                links.append(os.readlink(fd))
+            except OSError:
+                continue  # closed meanwhile
+        held[pid] = sum(1 for link in links if link in established)
+    return held
+
+
+class _Clients:
+    """`count` clients that each keep one HTTP/1.1 connection open and search on it, one request
+    after another, as the load test's clients and browsers do, until the block ends."""
+
+    def __init__(self, port: int, count: int) -> None:
+        self.port, self.stop = port, threading.Event()
+        self.answers = [0] * count  # per client
+        self.failed: list[tuple[int, bytes]] = []  # status and start of each other answer
+        self.threads = [threading.Thread(target=self._search, args=(n,)) for n in range(count)]
+
+    def __enter__(self) -> _Clients:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+    def _search(self, n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            while not self.stop.is_set():
+                conn.request("GET", "/api/search?q=movilidad")
+                answer = conn.getresponse()
+                body = answer.read()
+                self.answers[n] += 1
+                if answer.status != 200:
+                    self.failed.append((answer.status, body[:300]))
+        finally:
+            conn.close()
+
+    def wait_answered(self, times: int) -> None:
+        deadline = time.monotonic() + 60
+        while min(self.answers) < times and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def test_kept_alive_connections_spread_evenly_over_the_processes(tmp_path: Path) -> None:
+    """Each worker serves the connections it accepted for as long as they stay open: when one
+    took most of them, its requests queued behind its few threads while the other worker idled,
+    and those clients waited several times longer. New connections go to the worker with fewest."""
+    clients = 12
+    with serving(_small_index(tmp_path), options=("--processes", "2")) as port:
+        workers = _ready_web_workers(port)
+        with _Clients(port, clients) as searching:
+            searching.wait_answered(3)
+            held = _held_connections(port, workers)
+        assert searching.failed == []
+    assert sum(held.values()) == clients
+    assert max(held.values()) - min(held.values()) <= 2, held  # before: 10 to 12 of 12 on one
