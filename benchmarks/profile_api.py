@@ -10,6 +10,10 @@ Prints CPU ms per request, unwrapped and wrapped, and each stage's. Stages nest 
 hold the highlighting): read them with the names. A function an older tree does not have is left
 out, so it runs with an older tree's Python too. The index is only read, but the app writes its
 database beside a temporary folder: give it a copy.
+
+`--fresh-memo`: before each request the generation's memo of page scores and passages
+(search/snippets.py PageMemo) is emptied, as if no request of the generation had shown any of
+its documents for its query (the other caches stay warm); no effect on a tree without it.
 """
 
 from __future__ import annotations
@@ -74,29 +78,44 @@ def _wrap(cpu: dict[str, float], module: str, qualname: str) -> bool:
     return True
 
 
+def _forget_passages(app) -> None:  # noqa: ANN001
+    store = app.extensions.get("acervo.index")
+    pool = getattr(store, "_pool", None)
+    if pool is not None and hasattr(pool, "pages"):
+        pool.pages = type(pool.pages)(shared=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("index", type=Path)
     parser.add_argument("--requests", type=int, default=150)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--fresh-memo", action="store_true")
     args = parser.parse_args()
+    send = _send
+    if args.fresh_memo:
+
+        def send(app, url: str) -> None:  # noqa: ANN001
+            _forget_passages(app)
+            _send(app, url)
+
     urls = _urls(args.requests, "/api/search", seed=1)
     with tempfile.TemporaryDirectory(prefix="acervo-profile-api-") as tmp:
         app = create_app(
             {"INDEX_DIR": args.index, "DATABASE": Path(tmp) / "acervo.db", "SECRET_KEY": "x"}
         )
         for url in urls:  # warm: parsed queries, term cache, tables
-            _send(app, url)
+            send(app, url)
         started = time.thread_time()
         for url in urls:
-            _send(app, url)
+            send(app, url)
         plain = (time.thread_time() - started) * 1000 / len(urls)
         cpu: dict[str, float] = defaultdict(float)
         stages = [s for s in STAGES if _wrap(cpu, s[0], s[1])]
         started = time.thread_time()
         for _ in range(args.rounds):
             for url in urls:
-                _send(app, url)
+                send(app, url)
         count = args.rounds * len(urls)
         wrapped = (time.thread_time() - started) * 1000 / count
     print("| stage | CPU ms per /api/search |\n|---|---|")

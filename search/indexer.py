@@ -51,6 +51,7 @@ from acervo.search.lock import IndexLock
 from acervo.search.matching import TermCache
 from acervo.search.models import FACETS
 from acervo.search.searcher import Searcher
+from acervo.search.snippets import PageMemo
 from acervo.search.weighting import FieldAverageBM25F
 from acervo.search.writer import merge_small, segment_writer
 
@@ -174,6 +175,7 @@ class IndexStore:
                 parsed_cache=pool.parsed,
                 term_cache=pool.terms,
                 similar_cache=pool.similar,
+                page_memo=pool.pages,
             )
         except BaseException:
             pool.give_back(whoosh_searcher)
@@ -426,6 +428,7 @@ class _SearcherPool:
         self.parsed: dict = {}
         self.terms = TermCache()  # scored posting lists (search/matching.py)
         self.similar: dict = {}  # documents' translated key words (search/similar.py)
+        self.pages = PageMemo(shared=True)  # page scores and passages (search/snippets.py)
         self._idle: list[WhooshSearcher] = []
         self._lock = threading.Lock()
         self._retired = False

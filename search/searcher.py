@@ -99,6 +99,7 @@ class Searcher:
         parsed_cache: MutableMapping | None = None,
         term_cache: matching.TermCache | None = None,
         similar_cache: MutableMapping | None = None,
+        page_memo: snippets.PageMemo | None = None,
     ) -> None:
         self.whoosh_searcher = whoosh_searcher  # public for benchmarks: plain Whoosh queries
         # an empty table is falsy: test for None
@@ -112,7 +113,9 @@ class Searcher:
         self._release = release  # gives a shared Whoosh searcher back to its generation's pool
         # (query, expand) -> ParsedQuery: shared by the searchers of one generation
         self._parsed = {} if parsed_cache is None else parsed_cache
-        self._pages = snippets.PageMemo()  # page scores of the best documents (_best_page_first)
+        # page scores of the best documents (_best_page_first) and passages shown: the
+        # generation's (shared by its requests) when given
+        self._pages = snippets.PageMemo() if page_memo is None else page_memo
         # docnum -> stored fields of the documents _best_page_first read, until _hits shows them
         self._head_fields: dict[int, dict] = {}
         self._terms = term_cache  # scored posting lists, shared likewise (search/matching.py)
@@ -234,6 +237,8 @@ class Searcher:
         now (a bad query raises here, before anything is written), the passages as the stream
         is read."""
         _validate(req)
+        # an export's own memo: its thousands of documents would push the shared memo's out
+        self._pages = snippets.PageMemo()
         started = time.monotonic()  # one deadline for the whole export, checked batch by batch
         with limits.budget(limits.EXPORT_TIME_S, started):
             matched = self._match(req)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -78,17 +79,24 @@ def passages(
     memo: PageMemo | None = None,
 ) -> dict[str, tuple[Passage, ...]]:
     """doc_id -> up to `per_doc` passages, best page first; the excerpt when no page matches.
-    `memo`: page scores already computed for this query (`page_scores` with the same memo)."""
+    `memo`: page scores already computed for this query (`page_scores` with the same memo),
+    and the passages it already holds."""
     docs = list(docs)
+    result = memo.shown(passage_query, per_doc, docs) if memo is not None else {}
+    docs = [doc for doc in docs if doc.doc_id not in result]
+    if not docs:
+        return result
     found = _best_pages(searcher, passage_query, docs, per_doc, memo)
     matchers = _matchers(searcher, passage_query)
-    result = {}
+    made = {}
     for doc in docs:
         words = matchers[schema.text_fields(doc.language)[1]]
         highlighted = (_highlight(p, text, words) for p, text in found.get(doc.doc_id, ()))
         shown = tuple(p for p in highlighted if p is not None)
-        result[doc.doc_id] = shown or (excerpt_passage(doc.excerpt),)
-    return result
+        made[doc.doc_id] = shown or (excerpt_passage(doc.excerpt),)
+    if memo is not None:
+        memo.keep_shown(passage_query, per_doc, made)
+    return {**result, **made}
 
 
 def page_scores(
@@ -103,22 +111,56 @@ def page_scores(
 
 
 class PageMemo:
-    """Page scores of documents for a query, kept for a searcher's later calls: the searcher
-    ranks its best documents by their best page, then shows passages of the same pages."""
+    """Page scores and passages of documents for a query, kept for later calls: the searcher
+    ranks its best documents by their best page, then shows passages of the same pages.
 
-    MAX_ENTRIES = 1_000  # (query, document) pairs; a searcher used for many queries starts over
+    A searcher's own memo lives for one request. The index store keeps one per generation
+    (`shared`), used by the searches of all its requests: a document's page scores and
+    passages for a query depend only on the document, the query and the generation's words
+    and statistics, which a committed generation never changes, and never on who searches (a
+    viewer's Access decides which documents are looked at, before any of this). Entries are
+    kept by the query's value (the generation's parsed-query cache gives equal queries), at
+    most `max_entries` (query, document) pairs of each kind; past that it starts over (a new
+    dict: other threads may be reading the old one)."""
 
-    def __init__(self) -> None:
-        self._found: dict[tuple[Query, str], tuple[dict[int, float], list[int]]] = {}
+    MAX_ENTRIES = 1_000  # a searcher's own memo
+    SHARED_MAX_ENTRIES = 5_000  # one generation's: about 20 MB of passages at most
+
+    def __init__(self, shared: bool = False) -> None:
+        self.max_entries = self.SHARED_MAX_ENTRIES if shared else self.MAX_ENTRIES
+        self._lock = threading.Lock()  # one writer at a time (readers need none)
+        # "found": query -> doc_id -> (page scores, docnums of the records after its doc
+        # record); "shown": (query, passages per document) -> doc_id -> its passages
+        self._memos: dict[str, dict[object, dict[str, tuple]]] = {"found": {}, "shown": {}}
+        self._sizes = {"found": 0, "shown": 0}
 
     def scored(self, searcher, passage_query: Query, docs: Sequence[HitDoc]) -> dict:
-        known = {d.doc_id: self._found.get((passage_query, d.doc_id)) for d in docs}
-        todo = [d for d in docs if known[d.doc_id] is None]
+        known = self._memos["found"].get(passage_query, {})
+        todo = [d for d in docs if d.doc_id not in known]
         found = _score_pages(searcher, passage_query, todo) if todo else {}
-        if len(self._found) + len(found) > self.MAX_ENTRIES:
-            self._found.clear()
-        self._found.update({(passage_query, doc_id): v for doc_id, v in found.items()})
-        return {**{k: v for k, v in known.items() if v is not None}, **found}
+        if found:
+            self._keep("found", passage_query, found)
+        return {**{d.doc_id: known[d.doc_id] for d in docs if d.doc_id in known}, **found}
+
+    def shown(
+        self, passage_query: Query | None, per_doc: int, docs: Sequence[HitDoc]
+    ) -> dict[str, tuple[Passage, ...]]:
+        """doc_id -> the passages kept for these documents (those it has)."""
+        known = self._memos["shown"].get((passage_query, per_doc), {})
+        return {d.doc_id: known[d.doc_id] for d in docs if d.doc_id in known}
+
+    def keep_shown(
+        self, passage_query: Query | None, per_doc: int, made: Mapping[str, tuple[Passage, ...]]
+    ) -> None:
+        self._keep("shown", (passage_query, per_doc), made)
+
+    def _keep(self, kind: str, key: object, values: Mapping) -> None:
+        """`values` added under `key`; past `max_entries` the memo starts over."""
+        with self._lock:
+            if self._sizes[kind] + len(values) > self.max_entries:
+                self._memos[kind], self._sizes[kind] = {}, 0
+            self._memos[kind].setdefault(key, {}).update(values)
+            self._sizes[kind] += len(values)
 
 
 def _scored(
