@@ -29,7 +29,6 @@ from whoosh.highlight import (
     ContextFragmenter,
     Fragment,
     HtmlFormatter,
-    NullFormatter,
     set_matched_filter,
     top_fragments,
 )
@@ -188,8 +187,16 @@ def _score_pages(
     located = _located(reader, docs)
     if not located:
         return {}
-    docnums = sorted(records[0] for records in located.values())
-    found = _positions(reader, set(tree.terms()), docnums)
+    # a doc record's words are in its language's body field only (indexer.analyse_body): a
+    # term is looked for in the documents of its field's language, not in every one
+    by_field: dict[str, list[int]] = {}
+    for doc in docs:
+        if doc.doc_id in located:
+            field = schema.text_fields(doc.language)[1]
+            by_field.setdefault(field, []).append(located[doc.doc_id][0])
+    for docnums in by_field.values():
+        docnums.sort()
+    found = _positions(reader, set(tree.terms()), by_field)
     scored = {}
     for doc in docs:
         if doc.doc_id not in located:
@@ -301,17 +308,17 @@ def _record_fields(searcher: WhooshSearcher, docnum: int) -> dict:
 
 
 def _positions(
-    reader: IndexReader, terms: set[tuple[str, str]], docnums: list[int]
+    reader: IndexReader, terms: set[tuple[str, str]], docnums: Mapping[str, list[int]]
 ) -> dict[tuple[str, str], dict[int, list[int]]]:
-    """(field, term) -> {docnum: positions of the term in that doc record} for `docnums`
-    (ascending): one posting list read per term, skipping to each doc in turn."""
+    """(field, term) -> {docnum: positions of the term in that doc record} for the doc records
+    `docnums[field]` (ascending): one posting list read per term, skipping to each doc in turn."""
     found: dict[tuple[str, str], dict[int, list[int]]] = {}
     for field, text in terms:
-        if (field, text) not in reader:
+        if field not in docnums or (field, text) not in reader:
             continue
         matcher = reader.postings(field, text)
         at = found[(field, text)] = {}
-        for docnum in docnums:
+        for docnum in docnums[field]:
             if not matching.skip_to(matcher, docnum):
                 break
             if matcher.id() == docnum:
@@ -839,21 +846,47 @@ def _first_char(fragment: Fragment) -> int:
 
 
 def _passage(page: int, fragment: Fragment) -> Passage:
-    # HtmlFormatter escapes the text around the matches (& < >); the plain one leaves it as is.
-    marked = HtmlFormatter(tagname="mark", classname="match", termclass="term")
-    plain = NullFormatter()
+    """The fragment as plain text and as HTML, in one pass: what Whoosh's `NullFormatter` and
+    `HtmlFormatter(tagname="mark", classname="match", termclass="term")` make of it (the text
+    around the matches escaped, & < >; each distinct match numbered `term0`..`term4` in order
+    of appearance; overlapping matches: the first, longest one), as in
+    tests/search/test_highlight.py."""
+    text, index, end = fragment.text, fragment.startchar, fragment.endchar
+    plain: list[str] = []
+    marked: list[str] = []
+    seen: dict[str, int] = {}
+    for token in sorted(fragment.matches, key=_token_order):
+        if token.startchar is None or token.startchar < index:
+            continue
+        if token.startchar > index:
+            between = text[index : token.startchar]
+            plain.append(between)
+            marked.append(html.escape(between, quote=False))
+        word = text[token.startchar : token.endchar]
+        escaped = html.escape(word, quote=False)
+        number = seen.setdefault(escaped, len(seen) % MARK_CLASSES)
+        plain.append(word)
+        marked.append(f'<mark class="match term{number}">{escaped}</mark>')
+        index = token.endchar
+    plain.append(text[index:end])
+    marked.append(html.escape(text[index:end], quote=False))
     # An ellipsis tells the reader the passage is cut from a longer page.
-    before = "… " if _has_words(fragment.text[: fragment.startchar]) else ""
-    after = " …" if _has_words(fragment.text[fragment.endchar :]) else ""
+    before = "… " if _WORD_CHAR.search(text, 0, fragment.startchar) else ""
+    after = " …" if _WORD_CHAR.search(text, end) else ""
     return Passage(
         page=page,
-        text=before + plain.format_fragment(fragment).strip() + after,
-        html=before + marked.format_fragment(fragment).strip() + after,
+        text=before + "".join(plain).strip() + after,
+        html=before + "".join(marked).strip() + after,
     )
 
 
-def _has_words(text: str) -> bool:
-    return any(char.isalnum() for char in text)
+MARK_CLASSES = 5  # HtmlFormatter's maxclasses: term0..term4, then term0 again
+_WORD_CHAR = re.compile(r"[^\W_]")  # a character str.isalnum() accepts (re's \w without _)
+
+
+def _token_order(token: Token) -> tuple[int, int]:
+    # Whoosh's Formatter.format_fragment: by position, the longest of overlapping ones first
+    return (token.startchar, -(token.endchar - token.startchar))
 
 
 def excerpt_passage(excerpt: tuple[int, str] | list) -> Passage:

@@ -11,12 +11,19 @@ from pathlib import Path
 import pytest
 from searchcorpus import make_doc
 from whoosh.analysis import Token
-from whoosh.highlight import BasicFragmentScorer, ContextFragmenter, top_fragments
+from whoosh.highlight import (
+    BasicFragmentScorer,
+    ContextFragmenter,
+    Fragment,
+    HtmlFormatter,
+    NullFormatter,
+    top_fragments,
+)
 
 from acervo.search import snippets
 from acervo.search.analysis import TOKEN_PATTERN, spanish_analyzer
 from acervo.search.indexer import IndexStore
-from acervo.search.models import SearchRequest
+from acervo.search.models import Passage, SearchRequest
 
 REALDOCS_ES = Path(__file__).resolve().parents[3] / "shared" / "realdocs" / "es"
 SPANISH = spanish_analyzer()
@@ -159,3 +166,57 @@ def test_a_phrase_marks_its_words_not_the_stop_words_between_them(tmp_path: Path
     (passage,) = next(hit for hit in hits if hit.id == spanish.doc_id).passages
     assert ">trata</mark> de <mark" in passage.html
     assert ">personas</mark>" in passage.html
+
+
+def _whoosh_passage(page: int, fragment: Fragment) -> Passage:
+    """A passage as Whoosh's own formatters make it (what snippets._passage did before it made
+    both in one pass)."""
+    marked = HtmlFormatter(tagname="mark", classname="match", termclass="term")
+    before = "… " if any(c.isalnum() for c in fragment.text[: fragment.startchar]) else ""
+    after = " …" if any(c.isalnum() for c in fragment.text[fragment.endchar :]) else ""
+    return Passage(
+        page=page,
+        text=before + NullFormatter().format_fragment(fragment).strip() + after,
+        html=before + marked.format_fragment(fragment).strip() + after,
+    )
+
+
+def _tokens(text: str, *spans: tuple[int, int]) -> list[Token]:
+    return [Token(text=text[a:b], startchar=a, endchar=b, matched=True) for a, b in spans]
+
+
+FRAGMENTS = [
+    # escaped text around and in the matches; the same word twice keeps its class
+    (" a <b> & salud, «salud» y S&P ", [(9, 14), (17, 22), (26, 29)], 0, 31),
+    # more than five distinct words: the classes start over at term0
+    ("uno dos tres cuatro cinco seis siete", [(0, 3), (4, 7), (8, 12), (13, 19), (20, 25),
+                                              (26, 30), (31, 36)], 0, 36),
+    # overlapping matches: the first, longest one; a match before the start is skipped
+    ("salud mental pública", [(0, 12), (0, 5), (6, 12), (13, 20)], 0, 20),
+    ("Antes. salud mental, después.", [(0, 5), (7, 12), (13, 19)], 7, 20),
+    # cut from a longer page: ellipses only where words were left out
+    ("..., salud ...", [(5, 10)], 4, 10),
+    ("__ salud __", [(3, 8)], 3, 8),
+    ("1.º salud 2", [(4, 9)], 4, 9),
+    ("ñ salud é", [(2, 7)], 2, 7),
+    ("salud", [], 0, 5),
+    ("", [], 0, 0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "spans", "start", "end"), FRAGMENTS)
+def test_a_passage_is_what_whooshs_formatters_make(
+    text: str, spans: list[tuple[int, int]], start: int, end: int
+) -> None:
+    fragment = Fragment(text, _tokens(text, *spans), start, end)
+    assert snippets._passage(7, fragment) == _whoosh_passage(7, fragment)
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_passages_of_the_layouts_are_what_whooshs_formatters_make(query: str) -> None:
+    terms = frozenset(t.text for t in SPANISH(query, mode="index"))
+    words = snippets._WordMatcher(SPANISH, terms)
+    for text in _layouts():
+        fragment = words.best_fragment(text)
+        if fragment is not None:
+            assert snippets._passage(1, fragment) == _whoosh_passage(1, fragment)
