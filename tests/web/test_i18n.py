@@ -12,6 +12,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from acervo.web import i18n
 
@@ -68,6 +69,19 @@ def test_numbers_and_dates_follow_the_ui_language(
     with app.test_request_context(f"/?lang={lang}"):
         assert i18n.format_number(1234567) == number
         assert i18n.format_day(date(2026, 11, 24)) == day
+
+
+def test_a_forced_locale_within_a_request_speaks_its_own_language(app: Flask) -> None:
+    """Templates look the request's translations up once (i18n._translations), yet a digest
+    rendered in its user's language within a Spanish request is English, and what follows
+    it Spanish again."""
+    template = app.jinja_env.from_string("{{ _('Ordenar por') }}")
+    with app.test_request_context("/?lang=es"):
+        before = template.render()
+        with force_locale("en"):
+            forced = template.render()
+        after = template.render()
+    assert (before, forced, after) == ("Ordenar por", "Sort by", "Ordenar por")
 
 
 def test_the_search_page_speaks_the_chosen_language(client: FlaskClient) -> None:
