@@ -582,7 +582,7 @@ def _relaxed_line(all_words: int) -> str:
         head = "Ningún documento tiene todas las palabras; se muestran los que tienen la mayoría."
     else:
         have = "documento tiene" if all_words == 1 else "documentos tienen"
-        head = f"{all_words} {have} todas las palabras; después, los que tienen la mayoría."
+        head = f"{all_words} {have} todas las palabras; también, los que tienen la mayoría."
     return f"{head} (AND entre las palabras las exige todas)"
 
 

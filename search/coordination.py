@@ -13,7 +13,8 @@ scores them in two tiers, in one pass over the postings:
 
 The tiers are added to the score, which is how the searcher tells them apart without a second
 search: a score at or above ALL_WORDS_BONUS means "every word" (`has_every_word`; `plain_score`
-takes the tier off for display).
+takes the tier off for display). The tiers choose the first page of hits; within it the searcher
+ranks by the most of the words one passage holds (search/searcher.py `_best_page_first`).
 
 When all but a third of the words find fewer than a page of documents, the search falls back to
 the documents holding more than half of them (`MajorityWords`, search/searcher.py): a query of

@@ -53,6 +53,10 @@ BM25_B = 0.75
 # Added to a page's score per distinct concept of the query it holds: far above any BM25 sum
 # of a page (benchmarks/README.md, issue 13, "the concepts a page holds").
 CONCEPT_STEP = 10_000.0
+# How far apart, in word positions (stop words not counted), the query's concepts may stand and
+# still count as found together (`concepts_together`): about a paragraph, the passage an analyst
+# reads (benchmarks/README.md, issue 13, "the query's concepts together").
+TOGETHER_SPAN = 50
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,29 @@ def page_scores(
 ) -> dict[str, dict[int, float]]:
     """doc_id -> {page number: score} of the pages of each doc where `passage_query` matches."""
     found = _scored(searcher, passage_query, docs, memo)
-    return {doc_id: scores for doc_id, (scores, _) in found.items()}
+    return {doc_id: scored.scores for doc_id, scored in found.items()}
+
+
+def concepts_together(
+    searcher: WhooshSearcher,
+    passage_query: Query | None,
+    docs: Sequence[HitDoc],
+    memo: PageMemo | None = None,
+) -> dict[str, int]:
+    """doc_id -> the most of the query's distinct concepts (coordination.Concepts) that one
+    stretch of TOGETHER_SPAN word positions on one page of the document holds."""
+    found = _scored(searcher, passage_query, docs, memo)
+    return {doc_id: scored.together for doc_id, scored in found.items()}
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """What a document's pages gave for a query: each matching page's score, the docnums of
+    the records that follow its doc record, and `concepts_together`."""
+
+    scores: dict[int, float]
+    after: list[int]
+    together: int
 
 
 class PageMemo:
@@ -128,9 +154,9 @@ class PageMemo:
     def __init__(self, shared: bool = False) -> None:
         self.max_entries = self.SHARED_MAX_ENTRIES if shared else self.MAX_ENTRIES
         self._lock = threading.Lock()  # one writer at a time (readers need none)
-        # "found": query -> doc_id -> (page scores, docnums of the records after its doc
-        # record); "shown": (query, passages per document) -> doc_id -> its passages
-        self._memos: dict[str, dict[object, dict[str, tuple]]] = {"found": {}, "shown": {}}
+        # "found": query -> doc_id -> its `_Scored`; "shown": (query, passages per document)
+        # -> doc_id -> its passages
+        self._memos: dict[str, dict[object, dict[str, object]]] = {"found": {}, "shown": {}}
         self._sizes = {"found": 0, "shown": 0}
 
     def scored(self, searcher, passage_query: Query, docs: Sequence[HitDoc]) -> dict:
@@ -167,8 +193,8 @@ def _scored(
     passage_query: Query | None,
     docs: Sequence[HitDoc],
     memo: PageMemo | None = None,
-) -> dict[str, tuple[dict[int, float], list[int]]]:
-    """doc_id -> (page scores, docnums of the records that follow its doc record)."""
+) -> dict[str, _Scored]:
+    """doc_id -> its pages' scores for the query (`_Scored`)."""
     if memo is not None and passage_query is not None:
         return memo.scored(searcher, passage_query, docs)
     return _score_pages(searcher, passage_query, docs)
@@ -176,7 +202,7 @@ def _scored(
 
 def _score_pages(
     searcher: WhooshSearcher, passage_query: Query | None, docs: Sequence[HitDoc]
-) -> dict[str, tuple[dict[int, float], list[int]]]:
+) -> dict[str, _Scored]:
     docs = [doc for doc in docs if doc.page_starts]
     if passage_query is None or not docs:
         return {}
@@ -204,8 +230,10 @@ def _score_pages(
         docnum, *after = located[doc.doc_id]
         at = {term: by_doc[docnum] for term, by_doc in found.items() if docnum in by_doc}
         pages = _DocPages(doc.page_starts, at, searcher.idf)
-        scores = {pages.numbers[i]: score for i, score in tree.scores(pages).items()}
-        scored[doc.doc_id] = (scores, after)
+        by_index = tree.scores(pages)
+        scores = {pages.numbers[i]: score for i, score in by_index.items()}
+        together = tree.together(pages, by_index) if isinstance(tree, _Concepts) else 0
+        scored[doc.doc_id] = _Scored(scores, after, together)
     return scored
 
 
@@ -262,9 +290,10 @@ def _best_pages(
     """doc_id -> [(page number, page text)] of its best-scoring matching pages, best first."""
     spans = {doc.doc_id: doc.page_starts for doc in docs}
     best = {}
-    for doc_id, (scores, after) in _scored(searcher, passage_query, docs, memo).items():
+    for doc_id, scored in _scored(searcher, passage_query, docs, memo).items():
+        scores = scored.scores
         shown = sorted(scores, key=lambda page: (-scores[page], page))[:per_doc]
-        best[doc_id] = _page_texts(searcher, doc_id, shown, spans[doc_id], after)
+        best[doc_id] = _page_texts(searcher, doc_id, shown, spans[doc_id], scored.after)
     return best
 
 
@@ -370,6 +399,11 @@ class _Leaf:
         counts = Counter(map(doc.page_of, positions))
         return doc.bm25(counts, doc.idf(self.field, self.text), self.boost)
 
+    def positions_in(self, doc: _DocPages, start: int, end: int) -> list[int]:
+        """Where the word stands in [start, end)."""
+        positions = doc.positions.get((self.field, self.text), [])
+        return positions[bisect_left(positions, start) : bisect_left(positions, end)]
+
 
 class _Phrase:
     """Words that count where they stand in order, at most `slop` positions apart."""
@@ -396,6 +430,12 @@ class _Phrase:
             at = positions[i]
         return True
 
+    def positions_in(self, doc: _DocPages, start: int, end: int) -> list[int]:
+        """Where the phrase starts in [start, end)."""
+        lists = [doc.positions.get((self.field, word), []) for word in self.words]
+        first = lists[0][bisect_left(lists[0], start) : bisect_left(lists[0], end)]
+        return [at for at in first if self._follows(at, lists[1:])]
+
 
 class _Group:
     """An OR (pages matching any part, their scores added) or an AND (pages matching all)."""
@@ -406,6 +446,9 @@ class _Group:
     def terms(self) -> Iterator[tuple[str, str]]:
         for part in self.parts:
             yield from part.terms()
+
+    def positions_in(self, doc: _DocPages, start: int, end: int) -> list[int]:
+        return [at for part in self.parts for at in part.positions_in(doc, start, end)]
 
     def scores(self, doc: _DocPages) -> dict[int, float]:
         each = [part.scores(doc) for part in self.parts]
@@ -432,6 +475,41 @@ class _Concepts:
             page: sum(s.get(page, 0.0) for s in each) + CONCEPT_STEP * sum(page in s for s in each)
             for page in pages
         }
+
+    def together(self, doc: _DocPages, scores: Mapping[int, float]) -> int:
+        """The most distinct concepts within TOGETHER_SPAN positions of each other on one page,
+        given the pages' `scores`: pages holding no more concepts than already found together
+        are not looked at."""
+        most = 0
+        for page in sorted(scores, key=lambda page: -scores[page]):
+            if concepts_held(scores[page]) <= most:
+                break
+            start = doc.starts[page]
+            end = start + doc.lengths[page]
+            found = sorted(
+                (at, concept)
+                for concept, part in enumerate(self.parts)
+                for at in part.positions_in(doc, start, end)
+            )
+            most = max(most, _most_within(found, TOGETHER_SPAN))
+        return most
+
+
+def _most_within(found: list[tuple[int, int]], span: int) -> int:
+    """The most distinct concepts of (position, concept) pairs, in position order, that a
+    stretch of `span` positions holds."""
+    inside: Counter[int] = Counter()
+    most, first = 0, 0
+    for at, concept in found:
+        inside[concept] += 1
+        while at - found[first][0] > span:
+            left = found[first][1]
+            inside[left] -= 1
+            if not inside[left]:
+                del inside[left]
+            first += 1
+        most = max(most, len(inside))
+    return most
 
 
 def concepts_held(score: float) -> int:

@@ -1,5 +1,6 @@
 """Most of the words: documents missing one of several typed words are found after those with all
-of them, labelled, and never for phrases, negations or an explicit AND."""
+of them (on the first page, before them when one of their pages holds more of the words
+together), labelled, and never for phrases, negations or an explicit AND."""
 
 from __future__ import annotations
 
@@ -93,10 +94,10 @@ def test_more_words_outrank_fewer(searcher: Searcher) -> None:
 def test_most_of_the_words_on_one_page_outrank_more_of_them_pages_apart(
     searcher: Searcher,
 ) -> None:
-    # six words, four required: the document with every word first, then the one holding four
-    # on one page (the passage looked for) before the one holding five, each on another page
+    # six words, four required: the one holding four on one page (the passage looked for) first,
+    # before the one with every word and the one holding five, each word on another page
     result = searcher.search(SearchRequest(query=" ".join(MANGROVE_WORDS)))
-    assert [hit.id for hit in result.hits] == [EVERY_WORD_APART, FOUR_ON_A_PAGE, FIVE_APART]
+    assert [hit.id for hit in result.hits] == [FOUR_ON_A_PAGE, EVERY_WORD_APART, FIVE_APART]
     assert result.all_words_total == 1
 
 

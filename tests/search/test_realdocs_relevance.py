@@ -67,3 +67,27 @@ def test_the_document_with_the_words_on_one_page_comes_first(measures_dir, query
         result = searcher.search(SearchRequest(query=query))
     assert [Path(hit.path).name for hit in result.hits] == [TOGETHER_DOC, APART_WORDS_DOC]
     assert result.hits[0].passages[0].page == 12
+
+
+# The informality report says the query's words on one page, but "barreras" for `obstáculos`
+# (p. 33: "cuentapropistas ... informales ... barreras ... monotributo"); the emergency-income
+# report holds every typed word, pages apart.
+WORDS_TOGETHER_DOC = "fundar-trabajar-en-los-margenes.pdf"
+EVERY_WORD_APART_DOC = "fundar-ingreso-familiar-emergencia.pdf"
+
+
+@pytest.fixture(scope="module")
+def informality_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return realdocs_index(tmp_path_factory, (WORDS_TOGETHER_DOC, EVERY_WORD_APART_DOC))
+
+
+def test_most_of_the_words_in_one_passage_outrank_every_word_pages_apart(informality_dir) -> None:
+    query = "trabajadores por cuenta propia informales obstáculos monotributo"
+    with IndexStore(informality_dir).open_searcher() as searcher:
+        result = searcher.search(SearchRequest(query=query))
+    assert [Path(hit.path).name for hit in result.hits] == [
+        WORDS_TOGETHER_DOC,
+        EVERY_WORD_APART_DOC,
+    ]
+    assert result.all_words_total == 1  # the label still counts the one with every word
+    assert result.hits[0].passages[0].page == 33
