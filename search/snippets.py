@@ -651,7 +651,7 @@ class _WordMatcher:
         if len(_FORMS) > FORMS_CACHE_ANALYZERS:
             _FORMS.clear()  # equal analyzers can print their stop lists in another order
             _CHUNK_FORMS.clear()
-        self.key = repr(analyzer)
+        self.key = _analyzer_key(analyzer)
         self.forms = _FORMS.setdefault(self.key, {})
         self.chunk_forms = _CHUNK_FORMS.setdefault(self.key, {})
         # chunk -> whether it holds a query word, for this matcher's query (the pages of one
@@ -758,6 +758,17 @@ class _WordMatcher:
         return frozenset(form for word in words for form in forms[word])
 
 
+def _analyzer_key(analyzer: Analyzer) -> str:
+    """The analyzer's repr, made once per analyzer object: the English chain prints its stop
+    list of thousands of words (about 0.15 ms, on every search that makes passages)."""
+    found = _ANALYZER_KEYS.get(id(analyzer))
+    if found is None or found[0] is not analyzer:
+        if len(_ANALYZER_KEYS) > FORMS_CACHE_ANALYZERS:
+            _ANALYZER_KEYS.clear()
+        found = _ANALYZER_KEYS[id(analyzer)] = (analyzer, repr(analyzer))
+    return found[1]
+
+
 def _filled(cache: dict, keys: Iterable[str], compute: Callable[[str], object]) -> dict:
     """`cache` with every key of `keys` in it (computed), or a new dict of them if it would
     pass CACHE_WORDS entries: a new one, as other threads may be reading the old one."""
@@ -774,6 +785,8 @@ def _filled(cache: dict, keys: Iterable[str], compute: Callable[[str], object]) 
 _FORMS: dict[str, dict[str, tuple[str, ...]]] = {}
 _CHUNK_FORMS: dict[str, dict[str, frozenset[str]]] = {}
 CACHE_WORDS = 200_000  # words or chunks in each cache
+# id(analyzer) -> (the analyzer, its repr): the analyzer is kept, so its id is not reused
+_ANALYZER_KEYS: dict[int, tuple[Analyzer, str]] = {}
 FORMS_CACHE_ANALYZERS = 16
 # Pages up to this long are tokenized whole: cutting them into stretches saves too little.
 WHOLE_PAGE_CHARS = 600

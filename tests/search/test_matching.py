@@ -158,6 +158,32 @@ def test_a_new_generation_scores_with_its_own_statistics(tmp_path: Path) -> None
     assert len(after) == len(before) + len(more)
 
 
+def test_the_kept_word_counts_are_the_live_generations(tmp_path: Path) -> None:
+    """An AND's words are ordered rarest first from counts kept for the generation
+    (matching._Frequencies): after an ingest makes a word common, the new generation's
+    searches order by its new counts, never the old ones."""
+    store = IndexStore(tmp_path)
+    store.update(add=iter(DOCS), remove=())
+    request = SearchRequest(query="vacunación escuela niñas")
+    with store.open_searcher() as searcher:
+        searcher.search(request)
+        assert searcher._terms.frequencies  # noqa: SLF001
+    more = [make_doc(f"b{n:015d}", [f"Vacunación en la escuela {n}."]) for n in range(6)]
+    store.update(add=iter(more), remove=())
+    with store.open_searcher() as searcher:
+        searcher.search(request)
+        kept = searcher._terms.frequencies  # noqa: SLF001
+        reader = searcher.whoosh_searcher.reader()
+        segments = {s.segment().segment_id(): s for s, _ in _leaf_readers(reader)}
+        assert kept
+        for (segment, field, text), count in kept.items():
+            assert count == segments[segment].doc_frequency(field, text)
+
+
+def _leaf_readers(reader):  # noqa: ANN001, ANN202
+    return reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
+
+
 def test_the_cache_keeps_at_most_its_postings() -> None:
     cache = matching.TermCache(max_postings=10)
     for n in range(5):
