@@ -19,6 +19,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache, cached_property
 from itertools import islice
 from pathlib import Path
 from typing import IO
@@ -30,8 +31,8 @@ from xlsxwriter.exceptions import FileCreateError
 
 from acervo import vocab
 from acervo.plurals import ngettext
+from acervo.search import facets
 from acervo.search.errors import ExportFailed
-from acervo.search.facets import facet_label
 from acervo.search.models import FACETS, Passage, SearchHit, SearchRequest, hit_to_json
 
 BOM = "\ufeff"  # without it Excel reads UTF-8 CSV as ANSI and mangles accents
@@ -46,7 +47,7 @@ TABLE_HEADER = (
 # spreadsheet still says where it came from); XLSX has them in its "consulta" sheet.
 CSV_INFO_HEADER = ("consulta", "filtros", "version_indice", "exportado")
 CSV_HEADER = TABLE_HEADER + CSV_INFO_HEADER
-ROWS_PER_CHUNK = 100
+ROWS_PER_CHUNK = 500
 # Excel evaluates a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
@@ -88,12 +89,24 @@ BIBTEX_ESCAPES = str.maketrans(
 
 DOCUMENT_PAGE = "/documento/"  # + id: the web's document page (web/document.py)
 
+# A facet value's label (a linear scan of its vocabulary) and a document type's name, once per
+# process for each code: the vocabularies are package data, loaded once.
+facet_label = cache(facets.facet_label)
+doc_type_name = cache(lambda code: vocab.label("doc_type", code))
+
 
 def corpus_path(path: str, corpus_dirs: Iterable[Path | str]) -> str | None:
     """`ACNUR/2019/x.pdf` for a file under one of `corpus_dirs`, else None."""
-    for root in corpus_dirs:
+    return _relative(path, [Path(root).resolve() for root in corpus_dirs])
+
+
+def _relative(path: str, roots: Iterable[Path]) -> str | None:
+    """`corpus_path` with the corpus folders already resolved (`roots`)."""
+    resolved = None
+    for root in roots:
+        resolved = resolved or Path(path).resolve()
         try:
-            return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+            return resolved.relative_to(root).as_posix()
         except ValueError:
             continue
     return None
@@ -111,20 +124,34 @@ class Links:
     def doc_url(self, doc_id: str) -> str:
         return self.base_url.rstrip("/") + DOCUMENT_PAGE + doc_id
 
+    @cached_property
+    def _roots(self) -> tuple[Path, ...]:
+        """The corpus folders resolved, once per export rather than once per path."""
+        return tuple(Path(root).resolve() for root in self.corpus_dirs)
+
     def path(self, path: str) -> str:
         if not path:
             return path
-        return corpus_path(path, self.corpus_dirs) or Path(path).name
+        return _relative(path, self._roots) or _file_name(path)
 
     def local(self, hit: SearchHit) -> SearchHit:
         """`hit` with every path relative (its sources and its related documents')."""
+        related = {}
+        if hit.similar:
+            related["similar"] = tuple(replace(s, path=self.path(s.path)) for s in hit.similar)
+        if hit.translations:
+            related["translations"] = tuple(
+                replace(t, path=self.path(t.path)) for t in hit.translations
+            )
         return replace(
-            hit,
-            path=self.path(hit.path),
-            paths=tuple(self.path(p) for p in hit.paths),
-            similar=tuple(replace(s, path=self.path(s.path)) for s in hit.similar),
-            translations=tuple(replace(t, path=self.path(t.path)) for t in hit.translations),
+            hit, path=self.path(hit.path), paths=tuple(map(self.path, hit.paths)), **related
         )
+
+
+def _file_name(path: str) -> str:
+    """`Path(path).name`, without making a Path when the last part is a plain name."""
+    name = path.rpartition("/")[2]
+    return name if name and name != "." else Path(path).name
 
 
 @dataclass(frozen=True)
@@ -193,12 +220,13 @@ class ExportInfo:
 
 def csv_chunks(info: ExportInfo, hits: Iterable[SearchHit], links: Links) -> Iterator[str]:
     """The CSV export: BOM and header first, then ROWS_PER_CHUNK rows per chunk."""
-    extra = [info.query, info.filters_text(), info.index_version, info.exported_at]
+    # the same cells on every row: neutralised once
+    about = (info.query, info.filters_text(), info.index_version, info.exported_at)
+    extra = [neutralise(cell) for cell in about]
     yield BOM + _csv_text([CSV_HEADER])
     hits = iter(hits)
     while batch := list(islice(hits, ROWS_PER_CHUNK)):
-        rows = (_csv_row(hit, links) + extra for hit in batch)
-        yield _csv_text([neutralise(cell) for cell in row] for row in rows)
+        yield _csv_text(_csv_row(hit, links) + extra for hit in batch)
 
 
 def _csv_text(rows: Iterable[Iterable[object]]) -> str:
@@ -208,7 +236,7 @@ def _csv_text(rows: Iterable[Iterable[object]]) -> str:
 
 
 def _csv_row(hit: SearchHit, links: Links) -> list[str]:
-    return ["" if cell is None else str(cell) for cell in _table_row(hit, links)]
+    return ["" if cell is None else neutralise(str(cell)) for cell in _table_row(hit, links)]
 
 
 def _table_row(hit: SearchHit, links: Links) -> list[str | int | None]:
@@ -344,7 +372,7 @@ def _ris_fields(info: ExportInfo, hit: SearchHit, links: Links) -> Iterator[tupl
     if hit.year is not None:
         yield "PY", str(hit.year)
     if hit.doc_type:
-        yield "M3", vocab.label("doc_type", hit.doc_type)
+        yield "M3", doc_type_name(hit.doc_type)
     if hit.language:
         yield "LA", hit.language
     yield from (("KW", facet_label("topic", topic)) for topic in hit.topics)
@@ -375,7 +403,7 @@ def _bib_fields(hit: SearchHit, links: Links) -> Iterator[tuple[str, str]]:
     if hit.year is not None:
         yield "year", str(hit.year)
     if hit.doc_type:
-        yield "type", bibtex_value(vocab.label("doc_type", hit.doc_type))
+        yield "type", bibtex_value(doc_type_name(hit.doc_type))
     if hit.language:
         yield "language", hit.language
     if hit.topics:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, count
 
-from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
+from whoosh.analysis import Analyzer, CompositeAnalyzer, StopFilter, Token, Tokenizer
 from whoosh.highlight import (
     BasicFragmentScorer,
     ContextFragmenter,
@@ -93,8 +93,12 @@ def passages(
     matchers = _matchers(searcher, passage_query)
     made = {}
     for doc in docs:
-        words = matchers[schema.text_fields(doc.language)[1]]
-        highlighted = (_highlight(p, text, words) for p, text in found.get(doc.doc_id, ()))
+        field = schema.text_fields(doc.language)[1]
+        words = matchers[field]
+        highlighted = (
+            _highlight(page.number, page.text, words, page.matches(field, words.terms))
+            for page in found.get(doc.doc_id, ())
+        )
         shown = tuple(p for p in highlighted if p is not None)
         made[doc.doc_id] = shown or (excerpt_passage(doc.excerpt),)
     if memo is not None:
@@ -128,11 +132,13 @@ def concepts_together(
 @dataclass(frozen=True)
 class _Scored:
     """What a document's pages gave for a query: each matching page's score, the docnums of
-    the records that follow its doc record, and `concepts_together`."""
+    the records that follow its doc record, `concepts_together`, and where the query's words
+    (and the highlighter's) stand in it: (field, term) -> positions."""
 
     scores: dict[int, float]
     after: list[int]
     together: int
+    positions: Mapping[tuple[str, str], list[int]]
 
 
 class PageMemo:
@@ -222,7 +228,10 @@ def _score_pages(
             by_field.setdefault(field, []).append(located[doc.doc_id][0])
     for docnums in by_field.values():
         docnums.sort()
-    found = _positions(reader, set(tree.terms()), by_field)
+    # the highlighter's words too: it counts them on the page shown (`_PageText.matches`)
+    highlighted = _query_terms(searcher, passage_query)
+    terms = set(tree.terms()).union((f, t) for f, texts in highlighted.items() for t in texts)
+    found = _positions(reader, terms, by_field)
     scored = {}
     for doc in docs:
         if doc.doc_id not in located:
@@ -233,7 +242,7 @@ def _score_pages(
         by_index = tree.scores(pages)
         scores = {pages.numbers[i]: score for i, score in by_index.items()}
         together = tree.together(pages, by_index) if isinstance(tree, _Concepts) else 0
-        scored[doc.doc_id] = _Scored(scores, after, together)
+        scored[doc.doc_id] = _Scored(scores, after, together, at)
     return scored
 
 
@@ -286,15 +295,39 @@ def _best_pages(
     docs: Sequence[HitDoc],
     per_doc: int,
     memo: PageMemo | None = None,
-) -> dict[str, list[tuple[int, str]]]:
-    """doc_id -> [(page number, page text)] of its best-scoring matching pages, best first."""
+) -> dict[str, list[_PageText]]:
+    """doc_id -> its best-scoring matching pages, best first."""
     spans = {doc.doc_id: doc.page_starts for doc in docs}
     best = {}
     for doc_id, scored in _scored(searcher, passage_query, docs, memo).items():
         scores = scored.scores
         shown = sorted(scores, key=lambda page: (-scores[page], page))[:per_doc]
-        best[doc_id] = _page_texts(searcher, doc_id, shown, spans[doc_id], scored.after)
+        where = {number: (first, end) for number, first, end in spans[doc_id]}
+        best[doc_id] = [
+            _PageText(number, text, scored.positions, *where[number])
+            for number, text in _page_texts(searcher, doc_id, shown, spans[doc_id], scored.after)
+        ]
     return best
+
+
+@dataclass(frozen=True)
+class _PageText:
+    """A page to highlight: its number and text, and where its words lie among the positions
+    of the query's words in its document (`positions`, positions `first` to `end`)."""
+
+    number: int
+    text: str
+    positions: Mapping[tuple[str, str], list[int]]
+    first: int
+    end: int
+
+    def matches(self, field: str, terms: frozenset[str]) -> int:
+        """How many of the page's words are `terms` of `field` (the index's own count)."""
+        return sum(
+            bisect_left(found, self.end) - bisect_left(found, self.first)
+            for (in_field, term), found in self.positions.items()
+            if in_field == field and term in terms
+        )
 
 
 def _page_texts(
@@ -582,9 +615,12 @@ def _query_terms(
     return {field: frozenset(texts) for field, texts in found.items()}
 
 
-def _highlight(page: int, text: str, words: _WordMatcher) -> Passage | None:
-    """The best fragment of a page, as escaped HTML with <mark> and as the same plain text."""
-    fragment = words.best_fragment(text)
+def _highlight(
+    page: int, text: str, words: _WordMatcher, matches: int | None = None
+) -> Passage | None:
+    """The best fragment of a page, as escaped HTML with <mark> and as the same plain text.
+    `matches`: how many of its words are query words, when the index has told."""
+    fragment = words.best_fragment(text, matches)
     return _passage(page, fragment) if fragment is not None else None
 
 
@@ -640,6 +676,11 @@ class _WordMatcher:
     a query word found by set operations in C; only the stretches of text around them are
     tokenized (each distinct word through the chain once per process, giving the forms the
     indexer stored), and only the words of each fragment visited in Python.
+
+    When the index has counted the page's query words (`_PageText.matches`), even the chunks
+    are not looked at: the query words' spellings met so far are looked for in the page with
+    one expression, and if they are found as often as the index counts, those are all of the
+    page's matches (`_counted_stretches`); else the chunks are read as above.
     """
 
     def __init__(self, analyzer: Analyzer, terms: frozenset[str]) -> None:
@@ -651,6 +692,8 @@ class _WordMatcher:
         if len(_FORMS) > FORMS_CACHE_ANALYZERS:
             _FORMS.clear()  # equal analyzers can print their stop lists in another order
             _CHUNK_FORMS.clear()
+            _SPELLINGS.clear()
+            _STOPPED.clear()
         self.key = _analyzer_key(analyzer)
         self.forms = _FORMS.setdefault(self.key, {})
         self.chunk_forms = _CHUNK_FORMS.setdefault(self.key, {})
@@ -658,10 +701,21 @@ class _WordMatcher:
         # result page or export batch share many chunks: one dictionary lookup each)
         self.holds_term: dict[str, bool] = {}
         self.is_term: dict[str, bool] = {}  # word -> whether it is a query word, likewise
+        # The spellings of the query's words met so far (this process, any query): words of
+        # letters only, whose forms hold a query term. Counting them against the index is
+        # sound only if every matched word of a page has a position in the index: not so for
+        # a stop word, which the highlighter marks but the index leaves out.
+        self.countable = self.splitter is not None and self.terms.isdisjoint(
+            _stopped_forms(analyzer, self.key)
+        )
+        known = _SPELLINGS.setdefault(self.key, {})
+        self.spellings = set().union(*(known.get(term, ()) for term in terms))
+        self._spelled: re.Pattern | None = None  # the expression finding them
 
-    def best_fragment(self, text: str) -> Fragment | None:
+    def best_fragment(self, text: str, matches: int | None = None) -> Fragment | None:
         """The fragment of the page Whoosh's `ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS)`
-        and `BasicFragmentScorer` pick as the best (None without a match)."""
+        and `BasicFragmentScorer` pick as the best (None without a match). `matches`: how many
+        of the page's words are query words, by the index's count."""
         if self.splitter is None:  # not a tokenizer | filters chain: Whoosh's own way
             fragmenter = ContextFragmenter(FRAGMENT_CHARS, CONTEXT_CHARS, charlimit=CHAR_LIMIT)
             fragments = fragmenter.fragment_tokens(text, self.tokens(text))
@@ -670,7 +724,7 @@ class _WordMatcher:
         choice = None
         try:
             if len(text) > WHOLE_PAGE_CHARS:
-                choice = self._best_of_stretches(text)
+                choice = self._best_of_stretches(text, matches)
             else:
                 choice = _best_fragment(self.locate(text))
         except _Cut:
@@ -690,6 +744,7 @@ class _WordMatcher:
         if new := set(words).difference(matched):
             forms = self.forms = _FORMS[self.key] = _filled(self.forms, new, self._analysed)
             matched.update({word: not self.terms.isdisjoint(forms[word]) for word in new})
+            self._learn(word for word in new if matched[word])
         hits = list(compress(count(), map(matched.__getitem__, words)))
         # running sums of the pieces' lengths: where each word starts and ends
         bounds = list(accumulate(map(len, pieces), initial=start))[1:] if hits else []
@@ -708,11 +763,13 @@ class _WordMatcher:
         tokens = self.analyzer(text, chars=True, mode="index", removestops=False)
         yield from set_matched_filter(tokens, self.terms)
 
-    def _best_of_stretches(self, text: str) -> _Choice | None:
+    def _best_of_stretches(self, text: str, matches: int | None = None) -> _Choice | None:
         """The best fragment of the stretches around the page's matches, the most promising
         first: a stretch that could not hold a better fragment than one found is not read."""
         best = None
-        stretches = sorted(self._stretches(text), key=lambda s: (s.most, s.start), reverse=True)
+        found = self._counted_stretches(text, matches) if matches is not None else None
+        found = self._stretches(text) if found is None else found
+        stretches = sorted(found, key=lambda s: (s.most, s.start), reverse=True)
         for stretch in stretches:
             if best is not None and (stretch.most, stretch.end) <= (best.score, best.start):
                 continue  # the later of two equal fragments wins (Whoosh's top_fragments)
@@ -731,19 +788,53 @@ class _WordMatcher:
                 self.chunk_forms, new, self._chunk_forms
             )
             held.update({chunk: not self.terms.isdisjoint(known[chunk]) for chunk in new})
-        stretches: list[tuple[int, int, list[str]]] = []
+        found = []  # (where the chunk starts, where it ends, its matched words)
         at = 0
         for chunk in compress(chunks, map(held.__getitem__, chunks)):
             at = _chunk_at(text, chunk, at)
-            start = _chunk_start(text, at - STRETCH_BEFORE_CHARS)
-            end = _chunk_end(text, at + len(chunk) + STRETCH_AFTER_CHARS)
             words = [word for word in self.splitter.findall(chunk) if self._matches(word)]
-            if stretches and start <= stretches[-1][1]:
-                stretches[-1] = (stretches[-1][0], end, stretches[-1][2] + words)
-            else:
-                stretches.append((start, end, words))
+            self._learn(words)
+            found.append((at, at + len(chunk), words))
             at += len(chunk)
-        return [_Stretch(a, b, len(words) * len(set(words)) * 100) for a, b, words in stretches]
+        return _stretches_around(text, found)
+
+    def _counted_stretches(self, text: str, matches: int) -> list[_Stretch] | None:
+        """`_stretches` from the known spellings of the query's words, if they are found on the
+        page as often as the index counts its query words (then they are all of them: each is
+        checked as a word of the page and as a query word); else None."""
+        if not self.countable or (matches and not self.spellings) or COMBINING_MARKS.search(text):
+            return None
+        if self._spelled is None:  # the longest first: a word is not found as its beginning
+            spellings = sorted(self.spellings, key=len, reverse=True)
+            self._spelled = re.compile("|".join(map(re.escape, spellings)) or "(?!)")
+        found: list[tuple[int, int, list[str]]] = []  # as in `_stretches`
+        count = 0
+        for match in self._spelled.finditer(text):
+            start, end = match.span()
+            if (start and _LETTER.match(text, start - 1)) or _LETTER.match(text, end):
+                continue  # part of a longer word
+            count += 1
+            if count > matches:
+                return None
+            if found and start < found[-1][1]:  # another word of the same chunk
+                found[-1][2].append(match[0])
+            else:
+                found.append((_chunk_start(text, start), _chunk_end(text, end), [match[0]]))
+        return _stretches_around(text, found) if count == matches else None
+
+    def _learn(self, words: Iterable[str]) -> None:
+        """Keep the spellings of query words met (words of letters only, see `_LETTERS`)."""
+        new = [w for w in words if w not in self.spellings and _LETTERS.fullmatch(w)]
+        if not new:
+            return
+        self.spellings.update(new)
+        self._spelled = None
+        known = _SPELLINGS.setdefault(self.key, {})
+        if len(known) > CACHE_WORDS:
+            known = _SPELLINGS[self.key] = {}
+        for word in new:
+            for form in self.forms.get(word) or self._analysed(word):
+                known[form] = known.get(form, frozenset()) | {word}  # a new set: others read
 
     def _matches(self, word: str) -> bool:
         forms = self.forms.get(word)
@@ -769,6 +860,32 @@ def _analyzer_key(analyzer: Analyzer) -> str:
     return found[1]
 
 
+def _stretches_around(text: str, chunks: Iterable[tuple[int, int, list[str]]]) -> list[_Stretch]:
+    """The stretches around chunks holding query words ((start, end, the words), in order):
+    the characters Whoosh's fragmenter could read around them (the context before a match,
+    the most it adds after one), merged where they meet."""
+    stretches: list[tuple[int, int, list[str]]] = []
+    for at, chunk_end, words in chunks:
+        start = _chunk_start(text, at - STRETCH_BEFORE_CHARS)
+        end = _chunk_end(text, chunk_end + STRETCH_AFTER_CHARS)
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], end, stretches[-1][2] + words)
+        else:
+            stretches.append((start, end, words))
+    return [_Stretch(a, b, len(words) * len(set(words)) * 100) for a, b, words in stretches]
+
+
+def _stopped_forms(analyzer: Analyzer, key: str) -> frozenset[str]:
+    """The forms the analyzer gives its stop words when they are kept (the highlighter keeps
+    them; the index has no position for them). `key`: the analyzer's `_analyzer_key`."""
+    if key not in _STOPPED:
+        items = getattr(analyzer, "filters", None) or getattr(analyzer, "items", ())
+        stops = [word for f in items if isinstance(f, StopFilter) for word in f.stops]
+        tokens = (t for w in stops for t in analyzer(w, mode="index", removestops=False))
+        _STOPPED[key] = frozenset(t.text for t in tokens if t.stopped)
+    return _STOPPED[key]
+
+
 def _filled(cache: dict, keys: Iterable[str], compute: Callable[[str], object]) -> dict:
     """`cache` with every key of `keys` in it (computed), or a new dict of them if it would
     pass CACHE_WORDS entries: a new one, as other threads may be reading the old one."""
@@ -784,6 +901,12 @@ def _filled(cache: dict, keys: Iterable[str], compute: Callable[[str], object]) 
 # indexed forms; and -> whitespace-separated chunk -> the indexed forms of its words
 _FORMS: dict[str, dict[str, tuple[str, ...]]] = {}
 _CHUNK_FORMS: dict[str, dict[str, frozenset[str]]] = {}
+# analyzer -> a term -> the spellings met of words with that form (`_WordMatcher._learn`);
+# analyzer -> the forms of its stop words
+_SPELLINGS: dict[str, dict[str, frozenset[str]]] = {}
+_STOPPED: dict[str, frozenset[str]] = {}
+_LETTER = re.compile(r"[^\W\d_]")  # what TOKEN_SCAN_NO_MARKS makes words of
+_LETTERS = re.compile(r"[^\W\d_]+")
 CACHE_WORDS = 200_000  # words or chunks in each cache
 # id(analyzer) -> (the analyzer, its repr): the analyzer is kept, so its id is not reused
 _ANALYZER_KEYS: dict[int, tuple[Analyzer, str]] = {}
@@ -813,16 +936,25 @@ def _chunk_at(text: str, chunk: str, at: int) -> int:
 def _chunk_start(text: str, at: int) -> int:
     """`at` moved back to the start of the whitespace-separated chunk it falls in."""
     at = max(0, at)
+    if at == 0 or text[at - 1].isspace():
+        return at
+    # the last whitespace of the few characters before (a chunk is rarely longer)
+    found = _UP_TO_LAST_SPACE.match(text, max(0, at - CHUNK_LOOKBACK_CHARS), at)
+    if found is not None:
+        return found.end()
     while at > 0 and not text[at - 1].isspace():
         at -= 1
     return at
 
 
 def _chunk_end(text: str, at: int) -> int:
-    at = min(len(text), at)
-    while at < len(text) and not text[at].isspace():
-        at += 1
-    return at
+    """`at` moved on to the end of the whitespace-separated chunk it falls in."""
+    return _NO_SPACE.match(text, min(len(text), at)).end()
+
+
+CHUNK_LOOKBACK_CHARS = 40
+_UP_TO_LAST_SPACE = re.compile(r"(?s).*\s")  # whitespace as str.isspace() and str.split() see it
+_NO_SPACE = re.compile(r"\S*")
 
 
 def _splitter(tokenizer: Tokenizer | None) -> re.Pattern | None:

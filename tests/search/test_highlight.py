@@ -220,3 +220,42 @@ def test_passages_of_the_layouts_are_what_whooshs_formatters_make(query: str) ->
         fragment = words.best_fragment(text)
         if fragment is not None:
             assert snippets._passage(1, fragment) == _whoosh_passage(1, fragment)
+
+
+# (words holding a met spelling of `salud` that are no query words, as many query words whose
+# spelling has not been met): found as often as the page's query words, but not the same ones
+PREFIXED = (("un saludo, otro saludo", "SALUD y SALUD"), ("Presalud, Presalud", "Salud y Salud"))
+
+
+def _matches_on(text: str, words: snippets._WordMatcher) -> int:
+    """How many of the text's words are query words (what the index counts on a page)."""
+    return sum(map(words._matches, re.findall(TOKEN_PATTERN, text)))
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_given_the_index_count_of_matches_the_fragment_is_still_whooshs(
+    query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the page's count of query words the highlighter looks only for the spellings of
+    them it has met; a spelling not met yet (SALUD after salud), or a count that is not the
+    page's, sends it back to reading the page's chunks: the fragment is Whoosh's either way."""
+    monkeypatch.setattr(snippets, "_SPELLINGS", {})  # no spelling met yet
+    terms = frozenset(t.text for t in SPANISH(query, mode="index"))
+    filler = "Texto de relleno sobre otros asuntos. " * 20
+    texts = [f"salud mental. {filler}"]  # salud and mental met
+    texts += [f"{filler}{word}. {filler}{unmet}. {filler}mental." for word, unmet in PREFIXED]
+    texts += _layouts() + [text.upper() for text in _layouts()] + [EDGE_TEXT.replace("y", "Y")]
+    for number, text in enumerate(texts):
+        words = snippets._WordMatcher(SPANISH, terms)
+        count = _matches_on(text, words)
+        theirs = _whoosh_fragment(text, words)
+        for matches in (count, count + 1):
+            fragment = snippets._WordMatcher(SPANISH, terms).best_fragment(text, matches)
+            assert (_view(fragment) if fragment else None) == theirs, (query, number, matches)
+
+
+def test_a_query_holding_a_stop_word_is_not_counted() -> None:
+    """The highlighter marks a stop word that is a query term, but the index has no position
+    for it: its count cannot tell whether every match was found."""
+    assert not snippets._WordMatcher(SPANISH, frozenset({"de", "salud"})).countable
+    assert snippets._WordMatcher(SPANISH, frozenset({"salud"})).countable
