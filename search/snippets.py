@@ -689,6 +689,7 @@ class _WordMatcher:
         self.tokenizer = _tokenizer_of(analyzer)
         self.splitter = _splitter(self.tokenizer)
         self.plain_splitter = _PLAIN_SPLITTERS.get(self.splitter)
+        self.latin_splitter = _LATIN_SPLITTERS.get(self.splitter)
         if len(_FORMS) > FORMS_CACHE_ANALYZERS:
             _FORMS.clear()  # equal analyzers can print their stop lists in another order
             _CHUNK_FORMS.clear()
@@ -736,7 +737,9 @@ class _WordMatcher:
         end = len(text) if end is None else end
         part = text[start:end] if start or end < len(text) else text
         splitter = self.splitter
-        if self.plain_splitter is not None and not COMBINING_MARKS.search(part):
+        if self.latin_splitter is not None and not BEYOND_LATIN.search(part):
+            splitter = self.latin_splitter  # the same words, found in two fifths of the time
+        elif self.plain_splitter is not None and not COMBINING_MARKS.search(part):
             splitter = self.plain_splitter  # the same words, found in two thirds of the time
         pieces = splitter.split(part)
         words = pieces[1::2]  # pieces: [gap, word, gap, word, ..., gap]
@@ -970,6 +973,8 @@ def _splitter(tokenizer: Tokenizer | None) -> re.Pattern | None:
         if pattern == TOKEN_PATTERN:
             plain = re.compile(f"({TOKEN_SCAN_NO_MARKS})", expression.flags)
             _PLAIN_SPLITTERS[_SPLITTERS[pattern]] = plain
+            latin = re.compile(f"({TOKEN_SCAN_LATIN})", expression.flags)
+            _LATIN_SPLITTERS[_SPLITTERS[pattern]] = latin
     return _SPLITTERS[pattern]
 
 
@@ -990,8 +995,32 @@ TOKEN_SCAN_NO_MARKS = (
     r"|\d+|%"
 )
 COMBINING_MARKS = re.compile(r"[\u0300-\u036f]")
+# Below U+0250 (Latin letters with every accent of Spanish, Portuguese, French...), the classes
+# of TOKEN_SCAN_NO_MARKS spelt out as the characters they match there: the same words, found in
+# two thirds of its time (a Unicode category test per character is the slow part). Made from
+# the expression itself at import; a text with any character from U+0250 up takes the others.
+LATIN_END = 0x250
+
+
+def _spelt_out(category: str) -> str:
+    """The characters below LATIN_END that `category` (a regex class) matches, as a class."""
+    codes = [n for n in range(LATIN_END) if re.fullmatch(category, chr(n))]
+    runs: list[list[int]] = []
+    for n in codes:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    ends = (re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in runs)
+    return "[" + "".join(ends) + "]"
+
+
+_LETTER, _DIGIT = _spelt_out(r"[^\W\d_]"), _spelt_out(r"\d")
+TOKEN_SCAN_LATIN = TOKEN_SCAN_NO_MARKS.replace(r"[^\W\d_]", _LETTER).replace(r"\d", _DIGIT)
+BEYOND_LATIN = re.compile(f"[^\\x00-{re.escape(chr(LATIN_END - 1))}]")
 _SPLITTERS: dict[str, re.Pattern] = {}
 _PLAIN_SPLITTERS: dict[re.Pattern, re.Pattern] = {}  # a splitter -> its TOKEN_SCAN_NO_MARKS twin
+_LATIN_SPLITTERS: dict[re.Pattern, re.Pattern] = {}  # a splitter -> its TOKEN_SCAN_LATIN twin
 
 
 def _best_fragment(page: _Located) -> _Choice | None:

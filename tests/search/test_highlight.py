@@ -50,6 +50,23 @@ def test_without_combining_marks_the_shorter_scan_finds_the_same_words(text: str
     assert scan.findall(text) == re.findall(TOKEN_PATTERN, text)
 
 
+LATIN_TEXTS = [
+    re.sub("[\u0250-\uffff]", "", EDGE_TEXT),
+    "".join(map(chr, range(snippets.LATIN_END))),  # every character below the limit
+    " ".join(f"a{chr(n)}1{chr(n)}2.345{chr(n)}%" for n in range(snippets.LATIN_END)),
+    "Ångström Œuvre fi-less ŀl Ǆ ǅ ǆ ª º ² ³ ¹ ¼ µ ß ÿ ı ſ 1.234.567,89 12,345 1.50",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", LATIN_TEXTS)
+def test_below_u0250_the_spelt_out_scan_finds_the_same_words(text: str) -> None:
+    assert not snippets.BEYOND_LATIN.search(text)
+    spelt = re.compile(f"({snippets.TOKEN_SCAN_LATIN})")
+    assert spelt.split(text) == re.compile(f"({snippets.TOKEN_SCAN_NO_MARKS})").split(text)
+    assert re.findall(snippets.TOKEN_SCAN_LATIN, text) == re.findall(TOKEN_PATTERN, text)
+
+
 def _whoosh_fragment(text: str, words: snippets._WordMatcher) -> tuple | None:
     """Whoosh's own fragmenter and scorer over every word of the text."""
     tokens = (
