@@ -201,6 +201,17 @@ def _connections_by_process(root: int, port: int) -> dict[int, int]:
     return holder
 
 
+def _pss_mb(pid: int) -> float | None:
+    """The process's proportional share of memory (pages shared with its forked siblings
+    counted in part), MB; None if it is gone."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    kb = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    return round(kb / 1024)
+
+
 class _ConnectionWatch:
     """Every SAMPLE_S while the clients run: which server process holds each client connection.
     Connections keep their process (gunicorn's workers each accept their own), so how they
@@ -253,6 +264,7 @@ class _ConnectionWatch:
                     "p50_ms": round(statistics.median(searches), 1) if searches else None,
                     "p95_ms": round(_percentile(searches, 95), 1) if searches else None,
                     "cores": cores.get(pid),
+                    "pss_mb": _pss_mb(pid),
                 }
             )
         unknown = sum(1 for r in out if r[3] not in self.holder)
@@ -346,7 +358,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--threads", type=int, help="threads per server process (default: the server's own)"
+    )
     parser.add_argument("--index", type=Path, help="reuse an index built by an earlier run")
     parser.add_argument(
         "--warmup", type=float, default=10, help="seconds of the same load first, not measured"
@@ -372,7 +386,8 @@ def main() -> None:
         port = _free_port()
         command = [sys.executable, "-m", "acervo", "--index", str(index_dir), "serve"]
         command += ["--port", str(port), "--processes", str(args.processes)]
-        command += ["--threads", str(args.threads)]
+        if args.threads:
+            command += ["--threads", str(args.threads)]
         log = Path(tmp) / "server.log"  # its errors' tracebacks, counted at the end
         with log.open("wb") as sink:
             server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=sink)
@@ -428,16 +443,16 @@ def main() -> None:
         )
     print(
         "\n| during | process | connections: mean (fewest-most) | requests "
-        "| p50 ms | p95 ms | cores |"
+        "| p50 ms | p95 ms | cores | memory (PSS) MB |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         for n, process in enumerate(r["split"]["processes"], 1):
             low, high = process["connections_min_max"]
             print(
                 f"| {r['during']} | {n} | {process['connections']} ({low}-{high}) "
                 f"| {process['requests']} | {process['p50_ms']} | {process['p95_ms']} "
-                f"| {process['cores']} |"
+                f"| {process['cores']} | {process['pss_mb']} |"
             )
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
