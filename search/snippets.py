@@ -1015,8 +1015,10 @@ def _spelt_out(category: str) -> str:
     return "[" + "".join(ends) + "]"
 
 
-_LETTER, _DIGIT = _spelt_out(r"[^\W\d_]"), _spelt_out(r"\d")
-TOKEN_SCAN_LATIN = TOKEN_SCAN_NO_MARKS.replace(r"[^\W\d_]", _LETTER).replace(r"\d", _DIGIT)
+_LATIN_LETTER, _LATIN_DIGIT = _spelt_out(r"[^\W\d_]"), _spelt_out(r"\d")
+TOKEN_SCAN_LATIN = TOKEN_SCAN_NO_MARKS.replace(r"[^\W\d_]", _LATIN_LETTER).replace(
+    r"\d", _LATIN_DIGIT
+)
 BEYOND_LATIN = re.compile(f"[^\\x00-{re.escape(chr(LATIN_END - 1))}]")
 _SPLITTERS: dict[str, re.Pattern] = {}
 _PLAIN_SPLITTERS: dict[re.Pattern, re.Pattern] = {}  # a splitter -> its TOKEN_SCAN_NO_MARKS twin
