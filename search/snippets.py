@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate, compress, count
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, StopFilter, Token, Tokenizer
@@ -132,13 +133,22 @@ def concepts_together(
 @dataclass(frozen=True)
 class _Scored:
     """What a document's pages gave for a query: each matching page's score, the docnums of
-    the records that follow its doc record, `concepts_together`, and where the query's words
-    (and the highlighter's) stand in it: (field, term) -> positions."""
+    the records that follow its doc record, where the query's words (and the highlighter's)
+    stand in it ((field, term) -> positions), and `concepts_together`, worked out when first
+    asked (the first page of a search asks; an export's passages do not)."""
 
     scores: dict[int, float]
     after: list[int]
-    together: int
     positions: Mapping[tuple[str, str], list[int]]
+    _pages: _DocPages
+    _tree: _Leaf | _Phrase | _Group | _Concepts
+    _by_index: dict[int, float]  # the scores by page index in `_pages`
+
+    @cached_property
+    def together(self) -> int:
+        if not isinstance(self._tree, _Concepts):
+            return 0
+        return self._tree.together(self._pages, self._by_index)
 
 
 class PageMemo:
@@ -240,9 +250,9 @@ def _score_pages(
         at = {term: by_doc[docnum] for term, by_doc in found.items() if docnum in by_doc}
         pages = _DocPages(doc.page_starts, at, searcher.idf)
         by_index = tree.scores(pages)
+        pages.idf = None  # scored: a memo keeping `pages` for `together` keeps no searcher
         scores = {pages.numbers[i]: score for i, score in by_index.items()}
-        together = tree.together(pages, by_index) if isinstance(tree, _Concepts) else 0
-        scored[doc.doc_id] = _Scored(scores, after, together, at)
+        scored[doc.doc_id] = _Scored(scores, after, at, pages, tree, by_index)
     return scored
 
 
@@ -409,6 +419,21 @@ class _DocPages:
         """Index (in `numbers`) of the page holding the term at `position`."""
         return bisect_right(self.starts, position) - 1
 
+    def counts(self, positions: Sequence[int]) -> dict[int, int]:
+        """Page index -> how many of `positions` (ascending) it holds, for the pages holding
+        any, in order: two bisections a page instead of one per position."""
+        found: dict[int, int] = {}
+        if not positions:
+            return found
+        starts, lo = self.starts, 0
+        for page in range(self.page_of(positions[0]), self.page_of(positions[-1]) + 1):
+            last = page + 1 == len(starts)
+            hi = len(positions) if last else bisect_left(positions, starts[page + 1], lo)
+            if hi > lo:
+                found[page] = hi - lo
+            lo = hi
+        return found
+
     def bm25(self, counts: Mapping[int, int], idf: float, boost: float) -> dict[int, float]:
         """page index -> BM25 of a word found `counts[page]` times on each page."""
         scores = {}
@@ -429,8 +454,7 @@ class _Leaf:
 
     def scores(self, doc: _DocPages) -> dict[int, float]:
         positions = doc.positions.get((self.field, self.text), ())
-        counts = Counter(map(doc.page_of, positions))
-        return doc.bm25(counts, doc.idf(self.field, self.text), self.boost)
+        return doc.bm25(doc.counts(positions), doc.idf(self.field, self.text), self.boost)
 
     def positions_in(self, doc: _DocPages, start: int, end: int) -> list[int]:
         """Where the word stands in [start, end)."""
@@ -449,10 +473,9 @@ class _Phrase:
 
     def scores(self, doc: _DocPages) -> dict[int, float]:
         lists = [doc.positions.get((self.field, word), []) for word in self.words]
-        starts = (start for start in lists[0] if self._follows(start, lists[1:]))
-        counts = Counter(map(doc.page_of, starts))
+        starts = [start for start in lists[0] if self._follows(start, lists[1:])]
         idf = sum(doc.idf(self.field, word) for word in self.words)
-        return doc.bm25(counts, idf, self.boost)
+        return doc.bm25(doc.counts(starts), idf, self.boost)
 
     def _follows(self, start: int, rest: list[list[int]]) -> bool:
         at = start
