@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import threading
 import time
 import urllib.parse
@@ -183,15 +184,18 @@ def test_the_ingest_worker_runs_below_the_processes_that_answer(tmp_path: Path) 
         assert _get(port, "/api/search?q=movilidad")[0] == 200
 
 
-def _ready_web_workers(port: int) -> list[int]:
+def _ready_web_workers(port: int, but: tuple[int, ...] = ()) -> list[int]:
     """The pids of the gunicorn workers of `acervo serve --port PORT` (not the ingest worker),
-    once each has loaded the app and waits for connections."""
+    once there are two besides `but` and each has loaded the app (those besides `but` and
+    holding no connection wait for new ones)."""
     deadline = time.monotonic() + 60
-    while _serving_processes(port) < 3 and time.monotonic() < deadline:
-        time.sleep(0.2)
-    children = _children(_master_pid(port))
-    workers = [pid for pid, cmdline in children.items() if b"serve" in cmdline]
-    while not all(_listening(pid, port) for pid in workers) and time.monotonic() < deadline:
+    workers: list[int] = []
+    while time.monotonic() < deadline:
+        children = _children(_master_pid(port))
+        workers = [pid for pid, cmdline in children.items() if b"serve" in cmdline]
+        fresh = [pid for pid in workers if pid not in but]
+        if len(workers) == 2 and all(_listening(pid, port) for pid in fresh):
+            break
         time.sleep(0.2)
     return workers
 
@@ -250,6 +254,7 @@ class _Clients:
         self.port, self.stop = port, threading.Event()
         self.answers = [0] * count  # per client
         self.failed: list[tuple[int, bytes]] = []  # status and start of each other answer
+        self.lost: list[Exception] = []  # connections that ended without an answer
         self.threads = [threading.Thread(target=self._search, args=(n,)) for n in range(count)]
 
     def __enter__(self) -> _Clients:
@@ -272,12 +277,19 @@ class _Clients:
                 self.answers[n] += 1
                 if answer.status != 200:
                     self.failed.append((answer.status, body[:300]))
+        except (OSError, http.client.HTTPException) as exc:  # its process was killed
+            self.lost.append(exc)
         finally:
             conn.close()
 
     def wait_answered(self, times: int) -> None:
         deadline = time.monotonic() + 60
         while min(self.answers) < times and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def wait_lost(self, count: int) -> None:
+        deadline = time.monotonic() + 60
+        while len(self.lost) < count and time.monotonic() < deadline:
             time.sleep(0.05)
 
 
@@ -294,3 +306,29 @@ def test_kept_alive_connections_spread_evenly_over_the_processes(tmp_path: Path)
         assert searching.failed == []
     assert sum(held.values()) == clients
     assert max(held.values()) - min(held.values()) <= 2, held  # before: 10 to 12 of 12 on one
+
+
+def test_a_restarted_process_takes_the_new_connections(tmp_path: Path) -> None:
+    """A worker killed (by gunicorn's timeout, or out of memory) loses its connections and
+    gunicorn starts another: the new connections go to it until it holds as many as the one
+    that stayed, and the one that stayed keeps accepting meanwhile (nobody waits for the dead)."""
+    with serving(_small_index(tmp_path), options=("--processes", "2")) as port:
+        killed, stayed = _ready_web_workers(port)
+        with _Clients(port, 6) as first:
+            first.wait_answered(2)
+            held = _held_connections(port, [killed, stayed])
+            os.kill(killed, signal.SIGKILL)
+            first.wait_lost(held[killed])
+            with _Clients(port, 1) as meanwhile:  # before the new worker is up
+                meanwhile.wait_answered(1)
+            (new,) = set(_ready_web_workers(port, but=(stayed,))) - {stayed}
+            with _Clients(port, held[stayed] + 2) as second:
+                second.wait_answered(2)
+                now = _held_connections(port, [stayed, new])
+        assert meanwhile.answers[0] >= 1  # the one that stayed did not wait for the dead one
+        assert first.failed == meanwhile.failed == second.failed == []
+        assert meanwhile.lost == second.lost == []
+    assert held[killed] >= 2  # the first connections were spread too
+    # the stayed one held half of the first clients and the new one took the newcomers
+    assert now[new] >= held[stayed] + 1, now
+    assert abs(now[new] - now[stayed]) <= 2, now
