@@ -320,7 +320,7 @@ def _add_serve(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--threads",
         type=int,
-        help="peticiones atendidas a la vez por proceso (hilos; por defecto 16 o threads de "
+        help="peticiones atendidas a la vez por proceso (hilos; por defecto 4 o threads de "
         "la configuración)",
     )
     p.add_argument(

@@ -59,10 +59,9 @@ class Config:
     # headers are believed (waitress), so links the app makes carry the public https address.
     trusted_proxy: str = ""
     # requests served at once by each `acervo serve` process (its threads share one core under
-    # the GIL, about evenly): more than the connections a process holds, so that a search never
-    # waits in the queue behind exports (benchmarks/README.md, issue 12: p95 0.63-0.69 s with 16
-    # against 1.84-1.86 s with 4 under the load test)
-    threads: int = 16
+    # the GIL). 16 gave a lower search p95 under the load test but fewer searches/s on a quiet
+    # machine, more CPU per request and more exports refused (benchmarks/README.md, issue 12)
+    threads: int = 4
     # Accounts and access (acervo/db.py, search/access.py, web/auth.py)
     database: Path | None = None  # SQLite file; None: acervo.db beside the index folder
     default_visibility: str = "publico"  # of documents whose sidecar gives none

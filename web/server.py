@@ -46,7 +46,7 @@ def serve(
     host: str,
     port: int,
     processes: int = 1,
-    threads: int = 16,
+    threads: int = 4,
     proxy: Mapping[str, object] | None = None,
     background: Callable[..., None] | None = None,
 ) -> None:
