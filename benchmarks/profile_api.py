@@ -31,6 +31,7 @@ from acervo.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_engines import forget_passages  # noqa: E402
 from profile_web import _send, _urls  # noqa: E402
 
 STAGES = [
@@ -79,10 +80,7 @@ def _wrap(cpu: dict[str, float], module: str, qualname: str) -> bool:
 
 
 def _forget_passages(app) -> None:  # noqa: ANN001
-    store = app.extensions.get("acervo.index")
-    pool = getattr(store, "_pool", None)
-    if pool is not None and hasattr(pool, "pages"):
-        pool.pages = type(pool.pages)(shared=True)
+    forget_passages(app.extensions.get("acervo.index"))
 
 
 def main() -> None:
