@@ -579,10 +579,13 @@ def _print_interpretation(result, out: TextIO) -> None:
 
 def _relaxed_line(all_words: int) -> str:
     if all_words == 0:
-        head = "Ningún documento tiene todas las palabras; se muestran los que tienen la mayoría."
+        head = (
+            "Ningún documento tiene todas las palabras; "
+            "se muestran los que tienen al menos un tercio de ellas."
+        )
     else:
         have = "documento tiene" if all_words == 1 else "documentos tienen"
-        head = f"{all_words} {have} todas las palabras; también, los que tienen la mayoría."
+        head = f"{all_words} {have} todas las palabras; también, los que tienen al menos un tercio."
     return f"{head} (AND entre las palabras las exige todas)"
 
 

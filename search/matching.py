@@ -282,7 +282,7 @@ class _Segment:
             found = self.evaluate(sub)
             counts += found.mask
             sums += found.scores
-        mask = counts >= minimum_words(subs, self.searcher, node.majority)
+        mask = counts >= minimum_words(subs, self.searcher)
         scores = np.where(mask, node.boost * tiered_scores(sums, counts, len(subs)), 0.0)
         return Matches(mask, scores)
 

@@ -63,9 +63,7 @@ from acervo.search.coordination import (
     MIN_WORDS,
     BestOf,
     Concepts,
-    MajorityWords,
     MostWords,
-    required_words,
 )
 from acervo.search.errors import QuerySyntaxError, UnknownField
 from acervo.search.limits import MAX_FUZZY_DISTANCE, SurfaceQuery
@@ -135,9 +133,6 @@ class ParsedQuery:
     # typed words ranked by how many of them a document holds (search/coordination.py); 0 when
     # every word is required (fewer than MIN_WORDS words, or an explicit AND)
     relaxed_words: int = 0
-    # the doc query with more than half of those words required (coordination.MajorityWords),
-    # searched when `doc_query` finds fewer than a page of documents; None when no different
-    fallback_query: Query | None = None
 
 
 # ---- fields -------------------------------------------------------------------------------
@@ -821,14 +816,12 @@ def _doc_query(node: _Node) -> Query | None:
     return (And if node.op == "and" else Or)(children)
 
 
-def _top_query(
-    tree: _Node, relax: bool, most: type[MostWords] = MostWords
-) -> tuple[Query | None, int]:
+def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, int]:
     """The doc query of the whole tree, and how many words it ranks by coordination.
 
     With `relax`, an implicit AND of at least MIN_WORDS plain words (or thesaurus concepts, or
-    OR groups of them) becomes `most` (MostWords, or MajorityWords for the fallback): documents
-    with most of the words are found too, after those with all of them. Phrases, negations,
+    OR groups of them) becomes MostWords: documents with some of the words are found too, after
+    those with all of them. Phrases, negations,
     field filters and `titulo:` words stay required.
     """
     if not (relax and isinstance(tree, _Bool) and tree.op == "and"):
@@ -842,7 +835,7 @@ def _top_query(
     soft = list(dict.fromkeys(soft))
     if len(soft) < MIN_WORDS:
         return _doc_query(tree), 0
-    words = most(soft)
+    words = MostWords(soft)
     return (And([*hard, words]) if hard else words), len(soft)
 
 
@@ -960,16 +953,7 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
         ignored_words=ignored,
         expansions=tuple(dict.fromkeys(parser.expansions)),
         relaxed_words=relaxed_words,
-        fallback_query=_fallback_query(tree, relax, relaxed_words),
     )
-
-
-def _fallback_query(tree: _Node, relax: bool, relaxed_words: int) -> Query | None:
-    """The doc query with more than half of the ranked words required, when that is fewer
-    than MostWords requires (five words or more: 3 of 5 instead of 4)."""
-    if required_words(relaxed_words, majority=True) >= required_words(relaxed_words):
-        return None
-    return And([Term("kind", schema.DOC), _top_query(tree, relax, MajorityWords)[0]])
 
 
 def _translated(text: str) -> tuple[dict[str, tuple[tuple[str, str], ...]], str | None]:

@@ -59,10 +59,12 @@ PARSED_CACHE_QUERIES = 2_000  # parsed queries kept per generation
 # queries. Ten: the first page of hits, whose passages then reuse these page scores
 # (snippets.PageMemo).
 BEST_PAGE_WINDOW = 10
-# A most-words query finding fewer documents than this (a page of results) falls back to those
-# holding more than half of its words (coordination.MajorityWords). benchmarks/README.md, issue
-# 13: `ganadería con árboles menos fertilizantes químicos` finds its document (3 of 5 words).
-FALLBACK_BELOW_HITS = 10
+# In a query ranked by how many of its words a document holds, the documents below the first
+# page whose words score highest (BM25) are ranked with it by their best passage too: a short
+# notice holding three rare words of five on one page is a better answer than a long report
+# holding four of them pages apart, and would otherwise wait below every report with four.
+# benchmarks/README.md, issue 13, "a third of the words".
+BEST_PAGE_CHALLENGERS = 5
 OTHER_LANGUAGE_SIMILAR = (
     2  # "más como este" of the other language shown at most (search/similar.py)
 )
@@ -310,16 +312,8 @@ class Searcher:
     # ---- the candidate set ---------------------------------------------------------------
 
     def _match(self, req: SearchRequest) -> _Matched:
-        """The one place where a request's candidate rows are formed (then counted, ranked).
-        A most-words query whose documents, as the viewer may see and filter them, are fewer
-        than a page (FALLBACK_BELOW_HITS) is searched again with more than half of its words
-        required (ParsedQuery.fallback_query)."""
-        parsed = self._parse(req)
-        matched = self._matched(req, parsed)
-        fallback = parsed.fallback_query
-        if fallback is not None and int(matched.selected.sum()) < FALLBACK_BELOW_HITS:
-            return self._matched(req, replace(parsed, doc_query=fallback, fallback_query=None))
-        return matched
+        """The one place where a request's candidate rows are formed (then counted, ranked)."""
+        return self._matched(req, self._parse(req))
 
     def _matched(self, req: SearchRequest, parsed: ParsedQuery) -> _Matched:
         table, kind = self.table, schema.DOC
@@ -409,14 +403,19 @@ class Searcher:
         """The first BEST_PAGE_WINDOW positions ranked again with their best page (search/
         snippets.py page_scores: the most of the query's concepts, then the BM25 of its words):
         by their score plus the best page's BM25, far below a most-words tier step. In a
-        most-words query they come by the most concepts one passage of theirs holds
+        most-words query, the BEST_PAGE_CHALLENGERS positions below them with the highest plain
+        score join them, and they come by the most concepts one passage of theirs holds
         (snippets.concepts_together), then by that score: the passage an analyst is after holds
         most of the words together, and a document holding every word pages apart is weaker
         evidence than one whose passage says one of them otherwise (benchmarks/README.md, issue
         13, "the query's concepts together")."""
-        head = ranked[:BEST_PAGE_WINDOW]
+        head, rest = ranked[:BEST_PAGE_WINDOW], ranked[BEST_PAGE_WINDOW:]
         if m.kind != schema.DOC or m.passage_query is None or m.scores is None or len(head) < 2:
             return ranked
+        if m.parsed.relaxed_words and len(rest):
+            strongest = np.argsort(-coordination.plain_score(m.scores[rest]), kind="stable")
+            challengers = np.sort(strongest[:BEST_PAGE_CHALLENGERS])
+            head, rest = np.concatenate([head, rest[challengers]]), np.delete(rest, challengers)
         docnums = m.table.docnums[head]
         stored = [self.whoosh_searcher.stored_fields(d) for d in docnums.tolist()]
         self._head_fields = dict(zip(docnums.tolist(), stored, strict=True))
@@ -434,7 +433,7 @@ class Searcher:
             keys = (docnums, -plain, -together)
         else:
             keys = (docnums, -(scores + page_bm25))
-        return np.concatenate([head[np.lexsort(keys)], ranked[BEST_PAGE_WINDOW:]])
+        return np.concatenate([head[np.lexsort(keys)], rest])
 
     @staticmethod
     def _with_scores(m: _Matched, positions: np.ndarray) -> list[tuple[DocRow, float]]:
