@@ -504,6 +504,9 @@ def _print_result(result, out: TextIO, language: str = "es") -> None:
         for copy in hit.paths:
             if copy != hit.path:
                 _show(f"   también en: {printable(copy)}", file=out)
+        if hit.missing:
+            lacks = "falta" if len(hit.missing) == 1 else "faltan"
+            _show(f"   {lacks}: {', '.join(hit.missing)}", file=out)
         for other in hit.similar:
             _show(f"   versión similar de: {other.title or other.id} ({other.path})", file=out)
         for other in hit.translations:

@@ -76,6 +76,8 @@ class SearchHit:
     similar: tuple[SimilarDoc, ...] = ()
     # The same study in another language (its numbers agree): "otra edición (inglés)…"
     translations: tuple[SimilarDoc, ...] = ()
+    # The typed words it lacks, when a query also lists documents holding some of them
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,7 @@ def hit_to_json(hit: SearchHit) -> dict:
             "passages": [{"page": p.page, "text": p.text, "html": p.html} for p in hit.passages],
         }
         | ({"record": record_to_json(hit.record)} if hit.record else {})
+        | ({"missing_words": list(hit.missing)} if hit.missing else {})
         | ({"also_in": [p for p in hit.paths if p != hit.path]} if len(hit.paths) > 1 else {})
         | (
             {"similar": [{"id": s.id, "title": s.title, "path": s.path} for s in hit.similar]}

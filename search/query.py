@@ -130,9 +130,14 @@ class ParsedQuery:
     fields_used: frozenset[str] = frozenset()  # schema fields named with `field:`
     ignored_words: tuple[str, ...] = ()  # words the analyzers dropped (stop words)
     expansions: tuple[Expansion, ...] = ()  # thesaurus alternatives also searched
-    # typed words ranked by how many of them a document holds (search/coordination.py); 0 when
-    # every word is required (fewer than MIN_WORDS words, or an explicit AND)
-    relaxed_words: int = 0
+    # the typed words ranked by how many of them a document holds (search/coordination.py),
+    # each as typed with its doc query, in MostWords's order; none when every word is required
+    # (fewer than MIN_WORDS words, or an explicit AND)
+    relaxed_parts: tuple[tuple[str, Query], ...] = ()
+
+    @property
+    def relaxed_words(self) -> int:
+        return len(self.relaxed_parts)
 
 
 # ---- fields -------------------------------------------------------------------------------
@@ -816,8 +821,9 @@ def _doc_query(node: _Node) -> Query | None:
     return (And if node.op == "and" else Or)(children)
 
 
-def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, int]:
-    """The doc query of the whole tree, and how many words it ranks by coordination.
+def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, tuple[tuple[str, Query], ...]]:
+    """The doc query of the whole tree, and the words it ranks by coordination (each as typed,
+    with its doc query).
 
     With `relax`, an implicit AND of at least MIN_WORDS plain words (or thesaurus concepts, or
     OR groups of them) becomes MostWords: documents with some of the words are found too, after
@@ -825,18 +831,30 @@ def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, int]:
     field filters and `titulo:` words stay required.
     """
     if not (relax and isinstance(tree, _Bool) and tree.op == "and"):
-        return _doc_query(tree), 0
-    soft: list[Query] = []
+        return _doc_query(tree), ()
+    soft: dict[Query, str] = {}  # a word typed twice (or two forms alike) is searched once
     hard: list[Query] = []
     for child in tree.children:
         query = _doc_query(child)
-        if query is not None:
-            (soft if _rankable(child) else hard).append(query)
-    soft = list(dict.fromkeys(soft))
+        if query is None:
+            continue
+        if _rankable(child):
+            soft.setdefault(query, _typed(child))
+        else:
+            hard.append(query)
     if len(soft) < MIN_WORDS:
-        return _doc_query(tree), 0
-    words = MostWords(soft)
-    return (And([*hard, words]) if hard else words), len(soft)
+        return _doc_query(tree), ()
+    words = MostWords(list(soft))
+    return (And([*hard, words]) if hard else words), tuple((t, q) for q, t in soft.items())
+
+
+def _typed(node: _Node) -> str:
+    """A rankable word as the analyst typed it (an OR group as `a OR b`)."""
+    if isinstance(node, _Concept):
+        return _typed(node.original)
+    if isinstance(node, _Bool):
+        return " OR ".join(map(_typed, node.children))
+    return node.text if isinstance(node, _Text) else ""
 
 
 def _rankable(node: _Node) -> bool:
@@ -938,7 +956,7 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
     tree = parser.parse()
     ignored = tuple(_ignored_words(tree))
     relax = relax and not parser.explicit_and
-    query, relaxed_words = _top_query(tree, relax)
+    query, relaxed_parts = _top_query(tree, relax)
     if query is None:
         raise QuerySyntaxError(
             f"La búsqueda «{text.strip()}» no tiene palabras que buscar: las palabras muy "
@@ -952,7 +970,7 @@ def parse_query(text: str, expand: bool = True, relax: bool = True) -> ParsedQue
         fields_used=frozenset(parser.fields_used),
         ignored_words=ignored,
         expansions=tuple(dict.fromkeys(parser.expansions)),
-        relaxed_words=relaxed_words,
+        relaxed_parts=relaxed_parts,
     )
 
 

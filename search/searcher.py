@@ -161,7 +161,7 @@ class Searcher:
         matched = self._match(req)
         start = (req.page - 1) * req.per_page
         shown = self._page(matched, req.sort, start, start + req.per_page)
-        hits = self._hits(shown, matched, per_doc=snippets.PASSAGES_PER_DOC)
+        hits = self._with_missing(self._hits(shown, matched, snippets.PASSAGES_PER_DOC), matched)
         total = int(matched.selected.sum())
         return SearchResult(
             request=req,
@@ -468,6 +468,23 @@ class Searcher:
         return [
             self._with_related(_hit(fields, scores[row.docnum], found[fields["doc_id"]]), row)
             for row, fields in zip(rows, stored, strict=True)
+        ]
+
+    def _with_missing(self, hits: list[SearchHit], m: _Matched) -> list[SearchHit]:
+        """The hits shown, each lacking some of the typed words with those words (`missing`),
+        as search engines say "Falta: …" under such a result: in a query ranked by how many of
+        its words a document holds, a hit may hold only a third of them."""
+        if m.kind != schema.DOC or m.scores is None or not m.parsed.relaxed_parts or not hits:
+            return hits
+        docnums = [self.table.by_doc_id[hit.id].docnum for hit in hits]
+        held = []
+        for typed, query in m.parsed.relaxed_parts:
+            only = Require(query, Term("kind", schema.DOC))
+            found = matching.match(self.whoosh_searcher, only, m.typed, self._terms).mask
+            held.append((typed, found[docnums]))
+        return [
+            replace(hit, missing=lacks) if (lacks := tuple(t for t, f in held if not f[i])) else hit
+            for i, hit in enumerate(hits)
         ]
 
     def _with_related(self, hit: SearchHit, row: DocRow) -> SearchHit:

@@ -189,3 +189,29 @@ def test_a_word_no_document_holds_does_not_raise_the_bar(searcher: Searcher) -> 
     found = [hit.id for hit in result.hits]
     assert set(found) == {ALL_THREE, TWO_RARE, TWO_COMMON, PHRASE}
     assert found[0] == ALL_THREE and result.all_words_total == 0
+
+
+def test_each_hit_says_which_typed_words_it_lacks(
+    searcher: Searcher, index_root: Path, capsys
+) -> None:
+    result = searcher.search(SearchRequest(query="albergues temporales frontera"))
+    missing = {hit.id: hit.missing for hit in result.hits}
+    assert missing[ALL_THREE] == ()
+    assert missing[TWO_RARE] == ("frontera",) and missing[TWO_COMMON] == ("temporales",)
+    shape = result.to_json()["hits"]
+    assert "missing_words" not in shape[0] and shape[1]["missing_words"] in (
+        ["frontera"],
+        ["temporales"],
+    )
+    query = "albergues temporales frontera xenofobia"  # `xenofobia` is in no document
+    assert cli.main(["search", query, "--index", str(index_root)]) == 0
+    out = capsys.readouterr().out
+    assert "falta: xenofobia" in out and "faltan: frontera, xenofobia" in out
+    app: Flask = create_app({"INDEX_DIR": index_root, "TESTING": True})
+    page = app.test_client().get("/", query_string={"q": query}).get_data(as_text=True)
+    assert "Faltan: <s>frontera</s>, <s>xenofobia</s>" in page
+    english = app.test_client().get("/", query_string={"q": query, "lang": "en"})
+    assert "Missing: <s>xenofobia</s>" in english.get_data(as_text=True)
+    # every word required: nothing is said
+    strict = searcher.search(SearchRequest(query="albergues AND temporales AND frontera"))
+    assert all(hit.missing == () for hit in strict.hits)
