@@ -26,7 +26,7 @@ import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 
 import numpy as np
@@ -65,6 +65,9 @@ class Matches:
 
     mask: np.ndarray  # bool
     scores: np.ndarray  # float64
+    # a most-words query's subqueries (coordination.MostWords), each with the records holding
+    # it: which typed words a hit lacks (search/searcher.py)
+    held: dict[Query, np.ndarray] = field(default_factory=dict)
 
 
 class TermCache:
@@ -117,17 +120,19 @@ def match(
     for a record depends on that record alone, so the matches and scores are the same."""
     size = searcher.doc_count_all()
     mask, scores = np.zeros(size, dtype=bool), np.zeros(size)
+    held: dict[Query, np.ndarray] = {}
     query, kind = _required_kind(query)
     for sub, offset in searcher.leaf_searchers():
         segment = _Segment(sub, searcher.context(), shown, cache, kind)
         found = segment.evaluate(query)
         if segment.domain is None:
-            end = offset + len(found.mask)
-            mask[offset:end], scores[offset:end] = found.mask, found.scores
+            docnums = slice(offset, offset + len(found.mask))
         else:
             docnums = segment.domain + offset
-            mask[docnums], scores[docnums] = found.mask, found.scores
-    return Matches(mask, scores)
+        mask[docnums], scores[docnums] = found.mask, found.scores
+        for word, records in segment.held.items():
+            held.setdefault(word, np.zeros(size, dtype=bool))[docnums] = records
+    return Matches(mask, scores, held)
 
 
 def _required_kind(query: Query) -> tuple[Query, str | None]:
@@ -162,6 +167,7 @@ class _Segment:
         self.kind = kind or ""
         self.domain = self._kind_records(kind) if kind is not None else None
         self.size = self.reader.doc_count_all() if self.domain is None else len(self.domain)
+        self.held: dict[Query, np.ndarray] = {}  # see Matches.held
 
     def _kind_records(self, kind: str) -> np.ndarray:
         """Live docnums of the records of `kind` (unscored postings of `kind:<kind>`)."""
@@ -282,6 +288,7 @@ class _Segment:
             found = self.evaluate(sub)
             counts += found.mask
             sums += found.scores
+            self.held[sub] = found.mask
         mask = counts >= minimum_words(subs, self.searcher)
         scores = np.where(mask, node.boost * tiered_scores(sums, counts, len(subs)), 0.0)
         return Matches(mask, scores)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 import numpy as np
@@ -83,6 +83,8 @@ class _Matched:
     typed: str  # the query as searched, for messages
     scores: np.ndarray | None = None  # per row of `table` (0.0 where not matched); None: match-all
     all_words: int | None = None  # rows holding every typed word (None: all words required)
+    # by docnum, the records holding each word of a most-words query (matching.Matches.held)
+    held: Mapping[Query, np.ndarray] = field(default_factory=dict)
 
     @property
     def passage_query(self) -> Query | None:  # None: show each document's excerpt
@@ -319,13 +321,14 @@ class Searcher:
         table, kind = self.table, schema.DOC
         if req.result_type == "records":  # the same query and filters on lesson records
             parsed, table, kind = records.for_records(parsed), self.record_table, schema.RECORD
-        scores = None
+        scores, held = None, {}
         if parsed.match_all:
             matched = table.mask()
         else:  # every match and its score in one pass (search/matching.py)
             only = Require(parsed.doc_query, Term("kind", kind))
             found = matching.match(self.whoosh_searcher, only, req.query, self._terms)
             matched, scores = found.mask[table.docnums], found.scores[table.docnums]
+            held = found.held
         if self._hidden:  # the one place access is applied: before any count
             matched &= self._visible_rows(table)
         cutoffs = [req.updated_after] if req.updated_after is not None else []
@@ -341,7 +344,7 @@ class Searcher:
             all_words = int(np.count_nonzero(every_word))
         return _Matched(
             parsed, table, kind, selection.selected, selection.counts, req.query,
-            scores, all_words,
+            scores, all_words, held,
         )  # fmt: skip
 
     def _visible_rows(self, table: DocTable) -> np.ndarray:
@@ -474,14 +477,14 @@ class Searcher:
         """The hits shown, each lacking some of the typed words with those words (`missing`),
         as search engines say "Falta: …" under such a result: in a query ranked by how many of
         its words a document holds, a hit may hold only a third of them."""
-        if m.kind != schema.DOC or m.scores is None or not m.parsed.relaxed_parts or not hits:
+        if m.kind != schema.DOC or not m.held or not hits:
             return hits
         docnums = [self.table.by_doc_id[hit.id].docnum for hit in hits]
-        held = []
-        for typed, query in m.parsed.relaxed_parts:
-            only = Require(query, Term("kind", schema.DOC))
-            found = matching.match(self.whoosh_searcher, only, m.typed, self._terms).mask
-            held.append((typed, found[docnums]))
+        held = [
+            (typed, m.held[query][docnums])
+            for typed, query in m.parsed.relaxed_parts
+            if query in m.held
+        ]
         return [
             replace(hit, missing=lacks) if (lacks := tuple(t for t, f in held if not f[i])) else hit
             for i, hit in enumerate(hits)
