@@ -1014,3 +1014,19 @@ def typed_words(text: str) -> Iterator[tuple[int, str]]:
             continue
         if _plain_word(tok) and any(ch.isalpha() for ch in tok.text):
             yield tok.start, tok.text
+
+
+_QUOTED = re.compile(r'("[^"]*")')
+
+
+def with_word_required(text: str, word: str) -> str | None:
+    """`text` with the typed `word` quoted: a quoted word is required (phrases stay strict),
+    what "Exigir" next to a hit that lacks it searches. None when `word` does not stand
+    unquoted in `text` as a word of its own."""
+    alone = re.compile(rf"(?<![\w\"*?~:-]){re.escape(word)}(?![\w\"*?~])")
+    parts = _QUOTED.split(text)  # even items lie outside quotes
+    for i in range(0, len(parts), 2):
+        quoted, found = alone.subn(f'"{word}"', parts[i], count=1)
+        if found:
+            return "".join([*parts[:i], quoted, *parts[i + 1 :]])
+    return None

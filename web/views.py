@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -36,6 +37,7 @@ from acervo.search.models import (
     SearchResult,
     hit_to_json,
 )
+from acervo.search.query import with_word_required
 from acervo.web import auth, exports, index, original, params
 from acervo.web import search_page as page_parts
 
@@ -230,6 +232,16 @@ def per_page_choices(req: SearchRequest) -> tuple[int, ...]:
     return tuple(sorted({*params.PER_PAGE_CHOICES, req.per_page}))
 
 
+def require_links(req: SearchRequest, words: Sequence[str]) -> list[tuple[str, str]]:
+    """(word, the search with that word required) for each word a hit lacks that can be."""
+    links = []
+    for word in words:
+        required = with_word_required(req.query, word)
+        if required is not None:
+            links.append((word, search_url(replace(req, query=required, page=1))))
+    return links
+
+
 def no_expansion(req: SearchRequest) -> SearchRequest:
     return replace(req, expand=False, page=1)
 
@@ -290,6 +302,7 @@ def template_helpers() -> dict[str, object]:
         "hidden_fields": hidden_fields,
         "per_page_choices": per_page_choices,
         "no_expansion": no_expansion,
+        "require_links": require_links,
         "with_expansion": with_expansion,
         "search_url": search_url,
         "toggle_url": toggle_url,

@@ -4,7 +4,9 @@ of the words together), labelled, and never for phrases, negations or an explici
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -215,3 +217,18 @@ def test_each_hit_says_which_typed_words_it_lacks(
     # every word required: nothing is said
     strict = searcher.search(SearchRequest(query="albergues AND temporales AND frontera"))
     assert all(hit.missing == () for hit in strict.hits)
+
+
+def test_a_missing_word_can_be_required_in_one_click(index_root: Path) -> None:
+    app: Flask = create_app({"INDEX_DIR": index_root, "TESTING": True})
+    client = app.test_client()
+    page = client.get("/", query_string={"q": "albergues temporales frontera"})
+    html = page.get_data(as_text=True)
+    links = re.findall(r'Exigir: <a href="([^"]+)">frontera</a>', html)
+    assert links  # under TWO_RARE, which lacks `frontera`
+    required = client.get(unescape(links[0])).get_data(as_text=True)
+    assert '"frontera"' in unescape(required)  # the query now quotes it
+    found = client.get("/api/search", query_string={"q": 'albergues temporales "frontera"'})
+    assert [hit["id"] for hit in found.get_json()["hits"]] == [ALL_THREE]
+    english = client.get("/", query_string={"q": "albergues temporales frontera", "lang": "en"})
+    assert "Must include: <a" in english.get_data(as_text=True)
