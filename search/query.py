@@ -849,11 +849,12 @@ def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, tuple[tuple[str,
 
 
 def _typed(node: _Node) -> str:
-    """A rankable word as the analyst typed it (an OR group as `a OR b`)."""
+    """A rankable word as the analyst typed it (an OR group as `a OR b`, a thesaurus form of
+    several words as its words)."""
     if isinstance(node, _Concept):
         return _typed(node.original)
     if isinstance(node, _Bool):
-        return " OR ".join(map(_typed, node.children))
+        return (" OR " if node.op == "or" else " ").join(map(_typed, node.children))
     return node.text if isinstance(node, _Text) else ""
 
 

@@ -233,10 +233,11 @@ def per_page_choices(req: SearchRequest) -> tuple[int, ...]:
 
 
 def require_links(req: SearchRequest, words: Sequence[str]) -> list[tuple[str, str]]:
-    """(word, the search with that word required) for each word a hit lacks that can be."""
+    """(word, the search with that word required) for each word a hit lacks that can be (not
+    an OR group)."""
     links = []
     for word in words:
-        required = with_word_required(req.query, word)
+        required = None if " OR " in word else with_word_required(req.query, word)
         if required is not None:
             links.append((word, search_url(replace(req, query=required, page=1))))
     return links

@@ -15,6 +15,7 @@ from vocabcorpus import build, doc_id, make_doc, opened
 
 from acervo import cli
 from acervo.search.models import SearchRequest
+from acervo.search.query import parse_query, with_word_required
 from acervo.search.searcher import Searcher
 from acervo.web.app import create_app
 
@@ -232,3 +233,30 @@ def test_a_missing_word_can_be_required_in_one_click(index_root: Path) -> None:
     assert [hit["id"] for hit in found.get_json()["hits"]] == [ALL_THREE]
     english = client.get("/", query_string={"q": "albergues temporales frontera", "lang": "en"})
     assert "Must include: <a" in english.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "labels"),
+    [
+        # a thesaurus form of several words is one word of the query, named as typed
+        ("violencia basada en género migrantes Ecuador", ["violencia basada en género"]),
+        ("trata OR tráfico migrantes frontera", ["trata OR tráfico"]),
+    ],
+)
+def test_the_words_a_hit_lacks_are_named_as_typed(query: str, labels: list[str]) -> None:
+    assert [typed for typed, _ in parse_query(query).relaxed_parts][: len(labels)] == labels
+
+
+@pytest.mark.parametrize(
+    ("query", "word", "required"),
+    [
+        ("albergues temporales frontera", "frontera", 'albergues temporales "frontera"'),
+        ("fronteras frontera norte", "frontera", 'fronteras "frontera" norte'),
+        ("violencia basada en género Ecuador", "violencia basada en género",
+         '"violencia basada en género" Ecuador'),
+        ('"frontera norte" albergues', "norte", None),  # only inside a phrase: already required
+        ("-frontera albergues temporales", "frontera", None),
+    ],
+)  # fmt: skip
+def test_requiring_a_word_quotes_it(query: str, word: str, required: str | None) -> None:
+    assert with_word_required(query, word) == required
