@@ -202,3 +202,21 @@ def test_keyboard_reaches_the_results_and_the_histogram(base_url: str, new_page:
     assert outline not in ("none", "")  # the focused bar is visibly marked
     page.keyboard.press("Enter")
     page.wait_for_url(f"**year_from={year}&year_to={year}**")
+
+
+def test_a_hit_lacking_a_word_says_so_and_one_click_requires_it(
+    base_url: str, new_page: Any
+) -> None:
+    page = new_page(DESKTOP)
+    page.goto(f"{base_url}/?q=niñas+venezolanas+educación+Carchi&lang=es")
+    before = total(page)
+    lacking = page.locator(".hit", has=page.locator(".hit__missing s", has_text="Carchi"))
+    assert lacking.count() > 0
+    screenshot(page, "missing-words.png")
+    lacking.first.locator(".hit__missing a", has_text="Carchi").click()
+    page.wait_for_url("**%22Carchi%22**")
+    assert page.get_by_label("Buscar en los documentos").input_value() == (
+        'niñas venezolanas educación "Carchi"'
+    )
+    assert 0 < total(page) < before
+    assert page.locator(".hit__missing s", has_text="Carchi").count() == 0
