@@ -31,6 +31,7 @@ KIND_FILES = (
     "kinds-blind.yaml",
     "kinds-blind2.yaml",
     "kinds-blind3.yaml",
+    "kinds-blind4.yaml",
 )
 
 
