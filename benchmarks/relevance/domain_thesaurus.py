@@ -29,6 +29,7 @@ KIND_FILES = (
     "kinds-blind2.yaml",
     "kinds-blind3.yaml",
     "kinds-blind4.yaml",
+    "kinds-blind5.yaml",
 )
 
 
