@@ -16,21 +16,10 @@ import argparse
 import csv
 from pathlib import Path
 
-from kinds import HERE, judge, load, summary
+from kinds import HERE, KIND_FILES, judge, load, summary
 from synonyms import indexes, judged_figures
 
 from acervo.search import query, thesaurus
-
-KIND_FILES = (
-    "kinds.yaml",
-    "kinds-heldout.yaml",
-    "kinds-synonyms.yaml",
-    "kinds-blind.yaml",
-    "kinds-blind2.yaml",
-    "kinds-blind3.yaml",
-    "kinds-blind4.yaml",
-    "kinds-blind5.yaml",
-)
 
 
 def with_rows(path: Path) -> thesaurus.Thesaurus:

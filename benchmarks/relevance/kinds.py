@@ -38,6 +38,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 REALDOCS_ES = (ROOT.parent / "shared" / "realdocs" / "es").resolve()
 K = 10
+# every file of judged queries by kind, oldest first (README: what each one is)
+KIND_FILES = (
+    "kinds.yaml",
+    "kinds-heldout.yaml",
+    "kinds-synonyms.yaml",
+    "kinds-blind.yaml",
+    "kinds-blind2.yaml",
+    "kinds-blind3.yaml",
+    "kinds-blind4.yaml",
+    "kinds-blind5.yaml",
+)
 ROUNDS = 3
 
 

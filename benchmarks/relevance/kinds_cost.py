@@ -16,24 +16,13 @@ import sys
 import time
 from pathlib import Path
 
-from kinds import HERE, load
+from kinds import HERE, KIND_FILES, load
 
 from acervo.search.indexer import IndexStore
 from acervo.search.models import SearchRequest
 
 sys.path.insert(0, str(HERE.parent))
 from bench_engines import forget_passages  # noqa: E402
-
-KIND_FILES = (
-    "kinds.yaml",
-    "kinds-heldout.yaml",
-    "kinds-synonyms.yaml",
-    "kinds-blind.yaml",
-    "kinds-blind2.yaml",
-    "kinds-blind3.yaml",
-    "kinds-blind4.yaml",
-    "kinds-blind5.yaml",
-)
 
 
 def main() -> int:
