@@ -827,8 +827,7 @@ def _top_query(tree: _Node, relax: bool) -> tuple[Query | None, tuple[tuple[str,
 
     With `relax`, an implicit AND of at least MIN_WORDS plain words (or thesaurus concepts, or
     OR groups of them) becomes MostWords: documents with some of the words are found too, after
-    those with all of them. Phrases, negations,
-    field filters and `titulo:` words stay required.
+    those with all of them. Phrases, negations, field filters and `titulo:` words stay required.
     """
     if not (relax and isinstance(tree, _Bool) and tree.op == "and"):
         return _doc_query(tree), ()
